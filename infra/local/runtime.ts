@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureEntityTable } from '#shared/adapters/dynamodb/create-table.ts';
+import { composeDeps } from '#shared/composition.ts';
+import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
+import { apiOperations } from '#shared/http/api-operations.ts';
+import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
+import { createHttpHandler } from '#shared/http/http-handler.ts';
+import type { Deps } from '#shared/ports/deps.ts';
+import { cachedAuthorizer } from './auth-cache.ts';
+import { bootstrapFirstStart } from './bootstrap.ts';
+import { startEmbeddedDynamo } from './embedded-dynamodb.ts';
+import { createLocalServer } from './server.ts';
+
+export interface LocalRuntime {
+  url: string;
+  /** Set on first start only: the key to print once. */
+  firstApiKey?: string;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/** How long a key's authorization is reused, as API Gateway's authorizer cache does on AWS. */
+const AUTH_CACHE_MS = 10_000;
+
+/** The whole service on one machine: embedded dynalite, the Lambda handlers, one HTTP server. */
+export async function startLocalRuntime(
+  config: LocalConfig,
+  log?: (line: string) => void,
+): Promise<LocalRuntime> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const dynamo = await startEmbeddedDynamo(config.dataDir, { advertise: true });
+  const raw = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureEntityTable(raw, LOCAL_TABLE_NAME);
+  raw.destroy();
+
+  const deps = composeDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint });
+  const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
+  const authorizer = createAuthorizerHandler(deps);
+  const api = createHttpHandler(apiOperations, deps);
+  const server: Server = createLocalServer({
+    handlers: { api, ingest: api },
+    authorize: cachedAuthorizer(
+      async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
+      AUTH_CACHE_MS,
+    ),
+    ...(log && { log }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host}:${port}`,
+    ...(firstApiKey && { firstApiKey }),
+    deps,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EntityStore } from '../../ports/entity-store.ts';
+import { dynamoHosts } from './hosts.ts';
+import { dynamoMetadata } from './metadata.ts';
+import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
+import { dynamoRoles, dynamoServices } from './services-and-roles.ts';
+
+export function dynamoEntityStore(doc: DynamoDBDocumentClient, tableName: string): EntityStore {
+  const table = { doc, name: tableName };
+  return {
+    orgs: dynamoOrgs(table),
+    apiKeys: dynamoApiKeys(table),
+    hosts: dynamoHosts(table),
+    services: dynamoServices(table),
+    roles: dynamoRoles(table),
+    metadata: dynamoMetadata(table),
+  };
+}

@@ -1,0 +1,94 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Host } from '../../domain/host.ts';
+import { StaleWriteError } from '../../errors.ts';
+import type { EntityStore } from '../../ports/entity-store.ts';
+import { customIdentifierKeys, hostKeys, hostsPartition } from './keys.ts';
+import { conditionally, type Item, queryAll, type Table } from './table.ts';
+
+/** meta and interfaces are stored as JSON text so they come back exactly as registered. */
+function toItem(host: Host): Item {
+  const { meta, interfaces, ...rest } = host;
+  return {
+    ...hostKeys(host.orgId, host.id),
+    ...rest,
+    meta: JSON.stringify(meta),
+    interfaces: JSON.stringify(interfaces),
+  };
+}
+
+function fromItem(item: Item): Host {
+  const { pk: _pk, sk: _sk, meta, interfaces, ...rest } = item;
+  return {
+    ...(rest as Omit<Host, 'meta' | 'interfaces'>),
+    meta: JSON.parse(meta as string),
+    interfaces: JSON.parse(interfaces as string),
+  };
+}
+
+export function dynamoHosts(table: Table): EntityStore['hosts'] {
+  return {
+    async get(orgId, hostId) {
+      const out = await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: hostKeys(orgId, hostId) }),
+      );
+      return out.Item ? fromItem(out.Item) : undefined;
+    },
+
+    async list(orgId) {
+      return (await queryAll(table, hostsPartition(orgId))).map(fromItem);
+    },
+
+    async save(host) {
+      const isNew = host.version === 1;
+      const ok = await conditionally(() =>
+        table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: toItem(host),
+            ConditionExpression: isNew ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(!isNew && { ExpressionAttributeValues: { ':previous': host.version - 1 } }),
+          }),
+        ),
+      );
+      if (!ok) throw new StaleWriteError(`host ${host.id} changed concurrently`);
+    },
+
+    async customIdentifierOwner(orgId, customIdentifier) {
+      const out = await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: customIdentifierKeys(orgId, customIdentifier) }),
+      );
+      return out.Item?.hostId as string | undefined;
+    },
+
+    claimCustomIdentifier(orgId, customIdentifier, hostId, previousOwner) {
+      return conditionally(() =>
+        table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...customIdentifierKeys(orgId, customIdentifier), hostId },
+            ConditionExpression: previousOwner
+              ? 'hostId = :previous OR hostId = :me'
+              : 'attribute_not_exists(pk) OR hostId = :me',
+            ExpressionAttributeValues: {
+              ':me': hostId,
+              ...(previousOwner && { ':previous': previousOwner }),
+            },
+          }),
+        ),
+      );
+    },
+
+    async releaseCustomIdentifier(orgId, customIdentifier, hostId) {
+      await conditionally(() =>
+        table.doc.send(
+          new DeleteCommand({
+            TableName: table.name,
+            Key: customIdentifierKeys(orgId, customIdentifier),
+            ConditionExpression: 'hostId = :me',
+            ExpressionAttributeValues: { ':me': hostId },
+          }),
+        ),
+      );
+    },
+  };
+}

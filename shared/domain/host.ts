@@ -1,0 +1,85 @@
+import { parseRoleFullname, type RoleRef } from './names.ts';
+
+export const HOST_STATUSES = ['working', 'standby', 'maintenance', 'poweroff'] as const;
+export type HostStatus = (typeof HOST_STATUSES)[number];
+
+export const isHostStatus = (s: unknown): s is HostStatus => HOST_STATUSES.includes(s as HostStatus);
+
+/** Roles as Mackerel returns them: `{ service: [role, ...] }`. */
+export type HostRoles = Record<string, string[]>;
+
+export interface HostCheck {
+  name: string;
+  memo?: string;
+}
+
+export interface Host {
+  orgId: string;
+  id: string;
+  name: string;
+  displayName?: string;
+  customIdentifier?: string;
+  memo: string;
+  status: HostStatus;
+  size: 'standard' | 'micro';
+  isRetired: boolean;
+  retiredAt?: number;
+  /** Epoch seconds (client-go decodes it as int32). */
+  createdAt: number;
+  roles: HostRoles;
+  /** Stored and echoed verbatim: kernel and memory values must stay strings. */
+  meta: Record<string, unknown>;
+  interfaces: unknown[];
+  checks: HostCheck[];
+  /** Optimistic-concurrency counter for conditional writes. */
+  version: number;
+}
+
+export function addRoles(roles: HostRoles, refs: RoleRef[]): HostRoles {
+  const next: HostRoles = structuredClone(roles);
+  for (const { service, role } of refs) {
+    const list = next[service] ?? [];
+    if (!list.includes(role)) list.push(role);
+    next[service] = list.sort();
+  }
+  return next;
+}
+
+export function rolesFrom(refs: RoleRef[]): HostRoles {
+  return addRoles({}, refs);
+}
+
+export function roleRefsOf(fullnames: readonly string[] | null | undefined): RoleRef[] {
+  return (fullnames ?? []).map(parseRoleFullname);
+}
+
+export function withoutService(roles: HostRoles, service: string): HostRoles {
+  const { [service]: _gone, ...rest } = roles;
+  return rest;
+}
+
+export function withoutRole(roles: HostRoles, { service, role }: RoleRef): HostRoles {
+  const list = (roles[service] ?? []).filter((r) => r !== role);
+  const rest = withoutService(roles, service);
+  return list.length > 0 ? { ...rest, [service]: list } : rest;
+}
+
+/** The host object of the API (`GET /api/v0/hosts/<id>`). */
+export function toApiHost(host: Host): Record<string, unknown> {
+  return {
+    id: host.id,
+    name: host.name,
+    ...(host.displayName !== undefined && { displayName: host.displayName }),
+    ...(host.customIdentifier !== undefined && { customIdentifier: host.customIdentifier }),
+    size: host.size,
+    status: host.status,
+    memo: host.memo,
+    isRetired: host.isRetired,
+    ...(host.retiredAt !== undefined && { retiredAt: host.retiredAt }),
+    createdAt: host.createdAt,
+    roles: host.roles,
+    roleFullnames: Object.entries(host.roles).flatMap(([svc, rs]) => rs.map((r) => `${svc}:${r}`)),
+    meta: host.meta,
+    interfaces: host.interfaces,
+  };
+}

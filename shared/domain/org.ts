@@ -1,0 +1,13 @@
+import type { HostStatus } from './host.ts';
+
+export interface Org {
+  id: string;
+  name: string;
+  displayName: string | null;
+  /** Status a newly registered host starts in (Mackerel's org setting). */
+  defaultHostStatus: HostStatus;
+  createdAt: number;
+}
+
+/** Organization names are used in keys and shown in the API: keep them slug-like. */
+export const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/;

@@ -1,0 +1,17 @@
+import { hostOperations } from './operations/hosts.ts';
+import { metadataOperationsByName } from './operations/metadata.ts';
+import type { Operation } from './operations/operation.ts';
+import { orgOperations } from './operations/org.ts';
+import { serviceOperations } from './operations/services.ts';
+import type { OperationName, ROUTES } from './routes.ts';
+
+type ApiOperationName = Extract<(typeof ROUTES)[number], { fn: 'api' }>['op'];
+
+/** Every api route's operation; the type makes a route without a handler a compile error. */
+export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record<OperationName, Operation>> =
+  {
+    ...orgOperations,
+    ...hostOperations,
+    ...serviceOperations,
+    ...metadataOperationsByName,
+  };

@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { allows } from '../domain/api-key.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import type { Deps } from '../ports/deps.ts';
+import type { ApiEvent, ApiResult } from './event.ts';
+import { mackerelErrors } from './middleware.ts';
+import type { Operation } from './operations/operation.ts';
+import { toApiRequest } from './request.ts';
+import { createRouter } from './router.ts';
+import { type OperationName, ROUTES } from './routes.ts';
+
+export type HttpHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+const route = createRouter(ROUTES);
+
+/**
+ * The Lambda handler of an HTTP function (api or ingest): authorization context → route →
+ * permission → operation. Local mode calls exactly this with events built from plain HTTP.
+ */
+export function createHttpHandler(
+  operations: Partial<Record<OperationName, Operation>>,
+  deps: Deps,
+): HttpHandler {
+  return middy<ApiEvent, ApiResult>()
+    .use(mackerelErrors())
+    .handler(async (event) => {
+      const auth = event.requestContext.authorizer?.lambda ?? {};
+      if (!auth.orgId || !auth.permission) {
+        throw auth.deniedStatus === 401
+          ? new UnauthorizedError(auth.denied)
+          : new ForbiddenError(auth.denied);
+      }
+      const match = route(event.requestContext.http.method, event.rawPath);
+      const operation = match && operations[match.route.op];
+      if (!match || !operation) throw new NotFoundError('API Not Found.');
+      if (!allows(auth.permission, match.route.permission)) {
+        throw new ForbiddenError('This API key does not have write permission.');
+      }
+      return operation(toApiRequest(event, auth.orgId, match.params), deps);
+    }) as HttpHandler;
+}

@@ -1,0 +1,86 @@
+import { isHostStatus, toApiHost } from '../../domain/host.ts';
+import { ValidationError } from '../../errors.ts';
+import {
+  bulkRetireSchema,
+  bulkStatusSchema,
+  hostBodySchema,
+  hostStatusSchema,
+  roleFullnamesSchema,
+} from '../../schemas/host.ts';
+import { parseBody } from '../../schemas/parse.ts';
+import { replaceHostRoles, retireHosts, setHostStatuses } from '../../use-cases/hosts/change-host.ts';
+import { findHostByCustomIdentifier, listHosts } from '../../use-cases/hosts/find-hosts.ts';
+import { getHost } from '../../use-cases/hosts/get-host.ts';
+import { registerHost } from '../../use-cases/hosts/register-host.ts';
+import { updateHost } from '../../use-cases/hosts/update-host.ts';
+import { json, success } from '../reply.ts';
+import { type Operation, param } from './operation.ts';
+
+const statusesOf = (values: string[]) =>
+  values.map((s) => {
+    if (!isHostStatus(s)) throw new ValidationError(`Invalid status: ${JSON.stringify(s)}.`);
+    return s;
+  });
+
+export const hostOperations = {
+  listHosts: async (req, deps) => {
+    const hosts = await listHosts(deps, req.orgId, {
+      service: req.query.get('service'),
+      roles: req.query.all('role'),
+      name: req.query.get('name'),
+      statuses: statusesOf(req.query.all('status')),
+      customIdentifier: req.query.get('customIdentifier'),
+    });
+    return json({ hosts: hosts.map(toApiHost) });
+  },
+
+  registerHost: async (req, deps) =>
+    json(await registerHost(deps, req.orgId, parseBody(hostBodySchema, req.body()))),
+
+  getHost: async (req, deps) =>
+    json({ host: toApiHost(await getHost(deps, req.orgId, param(req, 'hostId'))) }),
+
+  updateHost: async (req, deps) =>
+    json(await updateHost(deps, req.orgId, param(req, 'hostId'), parseBody(hostBodySchema, req.body()))),
+
+  setHostStatus: async (req, deps) => {
+    const { status } = parseBody(hostStatusSchema, req.body());
+    await setHostStatuses(deps, req.orgId, [param(req, 'hostId')], status);
+    return success();
+  },
+
+  bulkSetHostStatus: async (req, deps) => {
+    const { ids, status } = parseBody(bulkStatusSchema, req.body());
+    await setHostStatuses(deps, req.orgId, ids, status);
+    return success();
+  },
+
+  replaceHostRoles: async (req, deps) => {
+    const { roleFullnames } = parseBody(roleFullnamesSchema, req.body());
+    await replaceHostRoles(deps, req.orgId, param(req, 'hostId'), roleFullnames ?? []);
+    return success();
+  },
+
+  /** client-go sends the body `null`, the docs `{}`: both are fine, nothing in it is read. */
+  retireHost: async (req, deps) => {
+    req.body();
+    await retireHosts(deps, req.orgId, [param(req, 'hostId')]);
+    return success();
+  },
+
+  bulkRetireHosts: async (req, deps) => {
+    await retireHosts(deps, req.orgId, parseBody(bulkRetireSchema, req.body()).ids);
+    return success();
+  },
+
+  findHostByCustomIdentifier: async (req, deps) => {
+    const caseInsensitive = req.query.get('caseInsensitive') === 'true';
+    const host = await findHostByCustomIdentifier(
+      deps,
+      req.orgId,
+      param(req, 'customIdentifier'),
+      caseInsensitive,
+    );
+    return json({ host: toApiHost(host) });
+  },
+} satisfies Record<string, Operation>;

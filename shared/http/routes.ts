@@ -1,0 +1,64 @@
+/**
+ * The one route table. The local server and the CDK HTTP API are both built from it, so they
+ * cannot drift. Pure data: CDK imports it without pulling in any handler code.
+ *
+ * `{name}` matches one path segment; `{name+}` the rest of the path (API Gateway's greedy form).
+ */
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type FunctionName = 'api' | 'ingest';
+
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  op: string;
+  permission: 'read' | 'write';
+  fn: FunctionName;
+}
+
+const api = (method: Method, path: string, op: string): RouteSpec => ({
+  method,
+  path: `/api/v0${path}`,
+  op,
+  permission: method === 'GET' ? 'read' : 'write',
+  fn: 'api',
+});
+
+export const ROUTES = [
+  api('GET', '/org', 'getOrg'),
+
+  api('GET', '/hosts', 'listHosts'),
+  api('GET', '/hosts.json', 'listHosts'),
+  api('POST', '/hosts', 'registerHost'),
+  api('GET', '/hosts/{hostId}', 'getHost'),
+  api('PUT', '/hosts/{hostId}', 'updateHost'),
+  api('POST', '/hosts/{hostId}/status', 'setHostStatus'),
+  api('POST', '/hosts/bulk-update-statuses', 'bulkSetHostStatus'),
+  api('PUT', '/hosts/{hostId}/role-fullnames', 'replaceHostRoles'),
+  api('POST', '/hosts/{hostId}/retire', 'retireHost'),
+  api('POST', '/hosts/bulk-retire', 'bulkRetireHosts'),
+  api('GET', '/hosts-by-custom-identifier/{customIdentifier+}', 'findHostByCustomIdentifier'),
+  api('GET', '/hosts/{hostId}/metric-names', 'listHostMetricNames'),
+
+  api('GET', '/hosts/{hostId}/metadata', 'listHostMetadata'),
+  api('GET', '/hosts/{hostId}/metadata/{namespace}', 'getHostMetadata'),
+  api('PUT', '/hosts/{hostId}/metadata/{namespace}', 'putHostMetadata'),
+  api('DELETE', '/hosts/{hostId}/metadata/{namespace}', 'deleteHostMetadata'),
+
+  api('GET', '/services', 'listServices'),
+  api('POST', '/services', 'createService'),
+  api('DELETE', '/services/{serviceName}', 'deleteService'),
+  api('GET', '/services/{serviceName}/roles', 'listRoles'),
+  api('POST', '/services/{serviceName}/roles', 'createRole'),
+  api('DELETE', '/services/{serviceName}/roles/{roleName}', 'deleteRole'),
+
+  api('GET', '/services/{serviceName}/metadata', 'listServiceMetadata'),
+  api('GET', '/services/{serviceName}/metadata/{namespace}', 'getServiceMetadata'),
+  api('PUT', '/services/{serviceName}/metadata/{namespace}', 'putServiceMetadata'),
+  api('DELETE', '/services/{serviceName}/metadata/{namespace}', 'deleteServiceMetadata'),
+  api('GET', '/services/{serviceName}/roles/{roleName}/metadata', 'listRoleMetadata'),
+  api('GET', '/services/{serviceName}/roles/{roleName}/metadata/{namespace}', 'getRoleMetadata'),
+  api('PUT', '/services/{serviceName}/roles/{roleName}/metadata/{namespace}', 'putRoleMetadata'),
+  api('DELETE', '/services/{serviceName}/roles/{roleName}/metadata/{namespace}', 'deleteRoleMetadata'),
+] as const satisfies readonly RouteSpec[];
+
+export type OperationName = (typeof ROUTES)[number]['op'];

@@ -1,0 +1,62 @@
+import type { ApiKey } from '../domain/api-key.ts';
+import type { Host } from '../domain/host.ts';
+import type { Org } from '../domain/org.ts';
+import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
+
+/**
+ * Everything but metrics. Writes are single-item and conditional (no transactions: dynalite has none),
+ * so every multi-item change is ordered to be safe to retry.
+ */
+export interface EntityStore {
+  orgs: {
+    get(orgId: string): Promise<Org | undefined>;
+    /** Fails with ConflictError if the organization exists. */
+    create(org: Org): Promise<void>;
+    list(): Promise<Org[]>;
+  };
+  apiKeys: {
+    findByHash(hash: string): Promise<ApiKey | undefined>;
+    create(key: ApiKey): Promise<void>;
+    list(orgId: string): Promise<ApiKey[]>;
+    /** Returns false when there was no such key. */
+    revoke(orgId: string, keyId: string): Promise<boolean>;
+  };
+  hosts: {
+    get(orgId: string, hostId: string): Promise<Host | undefined>;
+    /** Every host of the organization, retired ones included. */
+    list(orgId: string): Promise<Host[]>;
+    /** Writes the host if its stored version is `host.version - 1` (or it is new at version 1); else StaleWriteError. */
+    save(host: Host): Promise<void>;
+    /** Host id holding this custom identifier, if any. */
+    customIdentifierOwner(orgId: string, customIdentifier: string): Promise<string | undefined>;
+    /** Claims the identifier for the host; replaces a claim only if it is still held by `previousOwner`. */
+    claimCustomIdentifier(
+      orgId: string,
+      customIdentifier: string,
+      hostId: string,
+      previousOwner?: string,
+    ): Promise<boolean>;
+    releaseCustomIdentifier(orgId: string, customIdentifier: string, hostId: string): Promise<void>;
+  };
+  services: {
+    get(orgId: string, name: string): Promise<Service | undefined>;
+    list(orgId: string): Promise<Service[]>;
+    /** Returns false if it already existed. */
+    create(service: Service): Promise<boolean>;
+    delete(orgId: string, name: string): Promise<void>;
+  };
+  roles: {
+    get(orgId: string, service: string, name: string): Promise<Role | undefined>;
+    /** All roles of the organization, or of one service. */
+    list(orgId: string, service?: string): Promise<Role[]>;
+    create(role: Role): Promise<boolean>;
+    delete(orgId: string, service: string, name: string): Promise<void>;
+  };
+  metadata: {
+    get(orgId: string, target: MetadataTarget, namespace: string): Promise<MetadataEntry | undefined>;
+    list(orgId: string, target: MetadataTarget): Promise<MetadataEntry[]>;
+    put(orgId: string, target: MetadataTarget, entry: MetadataEntry): Promise<void>;
+    /** Returns false when there was nothing to delete. */
+    delete(orgId: string, target: MetadataTarget, namespace: string): Promise<boolean>;
+  };
+}

@@ -1,0 +1,67 @@
+import { type ApiKey, generateApiKey, hashApiKey, type Permission } from '../domain/api-key.ts';
+import { epochSeconds } from '../domain/clock.ts';
+import type { HostStatus } from '../domain/host.ts';
+import { ORG_NAME, type Org } from '../domain/org.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Deps } from '../ports/deps.ts';
+
+/** Organizations and API keys: there is no Mackerel API for these, so the admin CLI calls them. */
+export async function createOrg(
+  deps: Deps,
+  name: string,
+  options: { displayName?: string; defaultHostStatus?: HostStatus } = {},
+): Promise<Org> {
+  if (!ORG_NAME.test(name)) {
+    throw new ValidationError(`Invalid organization name ${JSON.stringify(name)}: 2-63 of [A-Za-z0-9_-].`);
+  }
+  const org: Org = {
+    id: name,
+    name,
+    displayName: options.displayName ?? null,
+    defaultHostStatus: options.defaultHostStatus ?? 'working',
+    createdAt: epochSeconds(deps.clock),
+  };
+  await deps.entities.orgs.create(org);
+  return org;
+}
+
+export interface IssuedKey {
+  /** Shown once; only its hash is stored. */
+  key: string;
+  record: ApiKey;
+}
+
+export async function createApiKey(
+  deps: Deps,
+  orgId: string,
+  permission: Permission,
+  name: string,
+  key: string = generateApiKey(),
+): Promise<IssuedKey> {
+  if (!(await deps.entities.orgs.get(orgId))) throw new NotFoundError(`Organization ${orgId} not found.`);
+  if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ValidationError('An API key must be at least 16 printable ASCII characters without spaces.');
+  }
+  const record: ApiKey = {
+    orgId,
+    keyId: deps.newId(),
+    name,
+    permission,
+    hash: hashApiKey(key),
+    createdAt: epochSeconds(deps.clock),
+  };
+  await deps.entities.apiKeys.create(record);
+  return { key, record };
+}
+
+export type Authentication =
+  | { orgId: string; permission: Permission }
+  | { denied: string; deniedStatus: 401 | 403 };
+
+/** What the authorizer decides for an `X-Api-Key` value. */
+export async function authenticate(deps: Deps, key: string | undefined): Promise<Authentication> {
+  if (!key) return { denied: 'API key is required. Set the X-Api-Key header.', deniedStatus: 401 };
+  const record = await deps.entities.apiKeys.findByHash(hashApiKey(key));
+  if (!record) return { denied: 'Authentication failed. The API key is invalid.', deniedStatus: 403 };
+  return { orgId: record.orgId, permission: record.permission };
+}
