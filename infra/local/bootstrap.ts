@@ -7,7 +7,7 @@ export const DEFAULT_ORG = 'default';
 export const apiKeyFile = (dataDir: string): string => join(dataDir, 'api-key');
 
 /**
- * First start only: the default organization and one read-write key. The key is returned (to be
+ * First start only (no default organization yet): the default organization and one read-write key. The key is returned (to be
  * printed once) and written to `<dataDir>/api-key` with mode 0600; later starts return nothing.
  */
 export async function bootstrapFirstStart(
@@ -15,7 +15,7 @@ export async function bootstrapFirstStart(
   dataDir: string,
   initialKey?: string,
 ): Promise<string | undefined> {
-  if ((await deps.entities.orgs.list()).length > 0) return undefined;
+  if (await deps.entities.orgs.get(DEFAULT_ORG)) return undefined;
   await createOrg(deps, DEFAULT_ORG, { displayName: 'Default organization' });
   const { key } = await createApiKey(deps, DEFAULT_ORG, 'write', 'initial key', initialKey);
   const file = apiKeyFile(dataDir);

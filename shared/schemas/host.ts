@@ -30,6 +30,9 @@ export const hostBodySchema = z.object({
 });
 export type HostBody = z.output<typeof hostBodySchema>;
 
+/** A host item must fit DynamoDB's 400 KB; meta and interfaces are by far its largest part. */
+export const HOST_SPEC_MAX_BYTES = 256 * 1024;
+
 const hostStatus = z.enum(HOST_STATUSES);
 
 export const hostStatusSchema = z.object({ status: hostStatus });

@@ -1,8 +1,10 @@
 import { isHostStatus, toApiHost } from '../../domain/host.ts';
-import { ValidationError } from '../../errors.ts';
+import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import {
   bulkRetireSchema,
   bulkStatusSchema,
+  HOST_SPEC_MAX_BYTES,
+  type HostBody,
   hostBodySchema,
   hostStatusSchema,
   roleFullnamesSchema,
@@ -22,6 +24,14 @@ const statusesOf = (values: string[]) =>
     return s;
   });
 
+function hostBody(body: unknown): HostBody {
+  const parsed = parseBody(hostBodySchema, body);
+  const size = Buffer.byteLength(JSON.stringify([parsed.meta, parsed.interfaces, parsed.checks]), 'utf8');
+  if (size > HOST_SPEC_MAX_BYTES)
+    throw new PayloadTooLargeError('meta, interfaces and checks must total 256KB or less.');
+  return parsed;
+}
+
 export const hostOperations = {
   listHosts: async (req, deps) => {
     const hosts = await listHosts(deps, req.orgId, {
@@ -34,14 +44,13 @@ export const hostOperations = {
     return json({ hosts: hosts.map(toApiHost) });
   },
 
-  registerHost: async (req, deps) =>
-    json(await registerHost(deps, req.orgId, parseBody(hostBodySchema, req.body()))),
+  registerHost: async (req, deps) => json(await registerHost(deps, req.orgId, hostBody(req.body()))),
 
   getHost: async (req, deps) =>
     json({ host: toApiHost(await getHost(deps, req.orgId, param(req, 'hostId'))) }),
 
   updateHost: async (req, deps) =>
-    json(await updateHost(deps, req.orgId, param(req, 'hostId'), parseBody(hostBodySchema, req.body()))),
+    json(await updateHost(deps, req.orgId, param(req, 'hostId'), hostBody(req.body()))),
 
   setHostStatus: async (req, deps) => {
     const { status } = parseBody(hostStatusSchema, req.body());

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadLocalConfig } from '#shared/config.ts';
+import { isHostStatus } from '#shared/domain/host.ts';
+import { HttpError } from '#shared/errors.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
+import { openAdminTarget } from './admin-target.ts';
+
+const USAGE = `saba — administration (organizations and API keys; Mackerel has no API for these)
+
+Usage: saba <command> [options]
+  orgs create <name> [--display-name TEXT] [--default-status working|standby|maintenance|poweroff]
+  orgs list
+  keys create [--org NAME] [--read-only] [--name TEXT]   prints the new key once
+  keys list   [--org NAME]
+  keys revoke <keyId> [--org NAME]
+
+Where: --data-dir DIR (local data, default $SABA_DATA_DIR or ./.saba)
+       --table NAME [--region REGION] (a deployed stack's entity table, with your AWS credentials)
+--org defaults to "default".`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    org: { type: 'string', default: 'default' },
+    'read-only': { type: 'boolean', default: false },
+    name: { type: 'string' },
+    'display-name': { type: 'string' },
+    'default-status': { type: 'string' },
+    'data-dir': { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const [group, action, arg] = positionals;
+if (values.help || !group) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+const target = await openAdminTarget({
+  dataDir: values['data-dir'] ?? loadLocalConfig().dataDir,
+  ...(values.table && { table: values.table }),
+  ...(values.region && { region: values.region }),
+});
+const { deps } = target;
+
+async function run(): Promise<number> {
+  switch (`${group} ${action}`) {
+    case 'orgs create': {
+      if (!arg) return usage('orgs create needs a name');
+      const status = values['default-status'];
+      if (status !== undefined && !isHostStatus(status)) return usage(`invalid --default-status ${status}`);
+      const org = await createOrg(deps, arg, {
+        ...(values['display-name'] && { displayName: values['display-name'] }),
+        ...(status && { defaultHostStatus: status }),
+      });
+      console.log(`created organization ${org.id}`);
+      return 0;
+    }
+    case 'orgs list':
+      for (const org of await deps.entities.orgs.list()) console.log(`${org.id}\t${org.displayName ?? ''}`);
+      return 0;
+    case 'keys create': {
+      const permission = values['read-only'] ? 'read' : 'write';
+      const { key, record } = await createApiKey(
+        deps,
+        values.org,
+        permission,
+        values.name ?? `${permission} key`,
+      );
+      console.log(
+        `created ${permission} key ${record.keyId} for ${record.orgId}; it is shown only now:\n${key}`,
+      );
+      return 0;
+    }
+    case 'keys list':
+      for (const k of await deps.entities.apiKeys.list(values.org)) {
+        console.log(`${k.keyId}\t${k.permission}\t${new Date(k.createdAt * 1000).toISOString()}\t${k.name}`);
+      }
+      return 0;
+    case 'keys revoke':
+      if (!arg) return usage('keys revoke needs a key id (see keys list)');
+      if (!(await deps.entities.apiKeys.revoke(values.org, arg))) {
+        console.error(`no key ${arg} in organization ${values.org}`);
+        return 1;
+      }
+      console.log(`revoked ${arg}`);
+      return 0;
+    default:
+      return usage(`unknown command: ${positionals.join(' ')}`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+let code = 1;
+try {
+  code = await run();
+} catch (err) {
+  console.error(err instanceof HttpError ? err.message : err);
+} finally {
+  await target.close();
+}
+process.exit(code);

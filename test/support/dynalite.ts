@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { ensureEntityTable } from '#shared/adapters/dynamodb/create-table.ts';
+import { composeDeps } from '#shared/composition.ts';
+import type { Deps } from '#shared/ports/deps.ts';
+
+export interface TestDynamo {
+  endpoint: string;
+  deps(tableName?: string): Promise<Deps>;
+  stop(): Promise<void>;
+}
+
+/** An in-memory dynalite on 127.0.0.1 for one test file; each call to `deps` gets a fresh table. */
+export async function startTestDynamo(): Promise<TestDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let n = 0;
+  return {
+    endpoint,
+    async deps(tableName = `table-${++n}`) {
+      const raw = new DynamoDBClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+      await ensureEntityTable(raw, tableName);
+      raw.destroy();
+      return composeDeps({ tableName, dynamoEndpoint: endpoint });
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
