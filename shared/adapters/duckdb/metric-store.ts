@@ -1,0 +1,276 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  bucketOf,
+  coveredSpan,
+  type LatestValues,
+  type MetricOwner,
+  type MetricPoint,
+  type NamedPoint,
+} from '../../domain/metrics.ts';
+import type { MetricStore } from '../../ports/metric-store.ts';
+import { GroupCommit } from './group-commit.ts';
+import { BUCKET_READ, HOURLY_READ, LATEST_ALL, RAW_READ, SCHEMA, UPSERT_INCOMING } from './schema.ts';
+import { SeriesIndex, type SeriesRow } from './series-index.ts';
+
+interface Row {
+  series: SeriesRow;
+  time: number;
+  value: number;
+}
+type Work =
+  | { kind: 'write'; rows: Row[]; created: SeriesRow[]; org: string; hostId?: string; at: number }
+  | { kind: 'job'; run: () => Promise<void> };
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Rows [series, time, value] → points grouped by series id. */
+function groupBySeries(rows: unknown[][]): Map<number, MetricPoint[]> {
+  const out = new Map<number, MetricPoint[]>();
+  for (const [series, time, value] of rows) {
+    const list = out.get(Number(series)) ?? [];
+    list.push({ time: Number(time), value: Number(value) });
+    out.set(Number(series), list);
+  }
+  return out;
+}
+
+/**
+ * DuckDB on disk (local mode). Writes go through a group commit: concurrent posts share one
+ * transaction and each resolves once its points are committed. Latest values, names and heartbeats
+ * are derived state kept in memory and rebuilt from the tables at open.
+ */
+export class DuckDbMetricStore implements MetricStore {
+  readonly #series = new SeriesIndex();
+  readonly #latest = new Map<number, MetricPoint>();
+  readonly #seen = new Map<string, Map<string, number>>();
+  readonly #writer: DuckDBConnection;
+  readonly #reader: DuckDBConnection;
+  readonly #instance: DuckDBInstance;
+  readonly #commits: GroupCommit<Work>;
+  #seq = 0;
+  /** Series rows whose INSERT was rolled back: the next commit writes them again. */
+  #unpersisted: SeriesRow[] = [];
+
+  private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
+    this.#instance = instance;
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#commits = new GroupCommit((work) => this.#commit(work));
+  }
+
+  /** Opens (or creates) the database file; `:memory:` for a throwaway store. */
+  static async open(path: string): Promise<DuckDbMetricStore> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const store = new DuckDbMetricStore(instance, await instance.connect(), await instance.connect());
+    await store.#load();
+    return store;
+  }
+
+  async #load(): Promise<void> {
+    for (const ddl of SCHEMA) await this.#writer.run(ddl);
+    await this.#writer.run(UPSERT_INCOMING); // finish a flush a crash interrupted
+    await this.#writer.run('DELETE FROM incoming');
+    const series = await this.#writer.runAndReadAll('SELECT id, org, kind, owner, name, hidden FROM series');
+    this.#series.load(series.getRowObjectsJS() as unknown as SeriesRow[]);
+    const byId = this.#series.byId();
+    for (const [id, time, value] of (await this.#writer.runAndReadAll(LATEST_ALL)).getRowsJS()) {
+      const row = byId.get(Number(id));
+      if (!row) continue;
+      this.#latest.set(row.id, { time: Number(time), value: Number(value) });
+      if (row.kind === 'host') this.#markSeen(row.org, row.owner, Number(time));
+    }
+  }
+
+  #markSeen(org: string, hostId: string, at: number): void {
+    const hosts = this.#seen.get(org) ?? new Map<string, number>();
+    hosts.set(hostId, Math.max(at, hosts.get(hostId) ?? 0));
+    this.#seen.set(org, hosts);
+  }
+
+  write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+    const created: SeriesRow[] = [];
+    const rows = points.map((p) => {
+      const { row, created: isNew } = this.#series.ensure(orgId, owner, p.name);
+      if (isNew) created.push(row);
+      return { series: row, time: p.time, value: p.value };
+    });
+    return this.#commits.submit({
+      kind: 'write',
+      rows,
+      created,
+      org: orgId,
+      ...(owner.kind === 'host' && { hostId: owner.id }),
+      at: arrivedAt,
+    });
+  }
+
+  async #commit(work: Work[]): Promise<void> {
+    const writes = work.filter((w) => w.kind === 'write');
+    if (writes.length > 0) await this.#commitWrites(writes);
+    for (const w of work) if (w.kind === 'job') await w.run();
+  }
+
+  async #commitWrites(writes: Extract<Work, { kind: 'write' }>[]): Promise<void> {
+    const created = [...this.#unpersisted, ...writes.flatMap((w) => w.created)];
+    this.#unpersisted = [];
+    const unhide = writes.flatMap((w) => w.rows.filter((r) => r.series.hidden).map((r) => r.series));
+    await this.#writer.run('BEGIN TRANSACTION');
+    try {
+      if (created.length > 0) {
+        const values = created.map(
+          (s) =>
+            `(${s.id}, ${sqlString(s.org)}, ${sqlString(s.kind)}, ${sqlString(s.owner)}, ${sqlString(s.name)}, false)`,
+        );
+        await this.#writer.run(`INSERT INTO series VALUES ${values.join(',')}`);
+      }
+      if (unhide.length > 0) {
+        await this.#writer.run(
+          `UPDATE series SET hidden = false WHERE id IN (${unhide.map((s) => s.id).join(',')})`,
+        );
+      }
+      const appender = await this.#writer.createAppender('incoming');
+      for (const w of writes) {
+        for (const r of w.rows) {
+          appender.appendInteger(r.series.id);
+          appender.appendUInteger(r.time);
+          appender.appendDouble(r.value);
+          appender.appendInteger(this.#seq++);
+          appender.endRow();
+        }
+      }
+      appender.closeSync();
+      await this.#writer.run(UPSERT_INCOMING);
+      await this.#writer.run('DELETE FROM incoming');
+      await this.#writer.run('COMMIT');
+    } catch (err) {
+      await this.#writer.run('ROLLBACK').catch(() => {});
+      this.#unpersisted.push(...created);
+      throw err;
+    }
+    this.#seq = 0;
+    for (const w of writes) {
+      for (const r of w.rows) {
+        r.series.hidden = false;
+        const prev = this.#latest.get(r.series.id);
+        if (!prev || r.time >= prev.time) this.#latest.set(r.series.id, { time: r.time, value: r.value });
+      }
+      if (w.hostId) this.#markSeen(w.org, w.hostId, w.at);
+    }
+  }
+
+  async rangeMany(
+    orgId: string,
+    owners: MetricOwner[],
+    name: string,
+    from: number,
+    to: number,
+    step: number,
+  ) {
+    const ids = new Map<number, string>();
+    for (const owner of owners) {
+      const row = this.#series.find(orgId, owner, name);
+      if (row) ids.set(row.id, owner.id);
+    }
+    const result: Record<string, MetricPoint[]> = Object.fromEntries(owners.map((o) => [o.id, []]));
+    if (ids.size === 0) return result;
+    const [a, b] = coveredSpan(from, to, step);
+    const sql = (step <= 60 ? RAW_READ : step % 3600 === 0 ? HOURLY_READ : BUCKET_READ).replaceAll(
+      '{ids}',
+      [...ids.keys()].join(','),
+    );
+    const params = step <= 60 ? [a, b] : [a, b, step];
+    const rows = (await this.#reader.runAndReadAll(sql, params)).getRowsJS();
+    for (const [id, points] of groupBySeries(rows)) {
+      const owner = ids.get(id);
+      if (owner !== undefined) result[owner] = points;
+    }
+    return result;
+  }
+
+  async range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {
+    return (await this.rangeMany(orgId, [owner], name, from, to, step))[owner.id] ?? [];
+  }
+
+  async latest(orgId: string, hostIds: string[], names: string[]): Promise<LatestValues> {
+    const out: LatestValues = {};
+    for (const hostId of hostIds) {
+      const values: Record<string, MetricPoint | null> = {};
+      for (const name of names) {
+        const row = this.#series.find(orgId, { kind: 'host', id: hostId }, name);
+        values[name] = (row && this.#latest.get(row.id)) ?? null;
+      }
+      out[hostId] = values;
+    }
+    return out;
+  }
+
+  async names(orgId: string, owner: MetricOwner): Promise<string[]> {
+    return this.#series
+      .ofOwner(orgId, owner)
+      .filter((s) => !s.hidden)
+      .map((s) => s.name)
+      .sort();
+  }
+
+  forgetNames(orgId: string, owner: MetricOwner, names: string[]): Promise<void> {
+    const rows = names
+      .map((n) => this.#series.find(orgId, owner, n))
+      .filter((r): r is SeriesRow => r !== undefined);
+    if (rows.length === 0) return Promise.resolve();
+    return this.#commits.submit({
+      kind: 'job',
+      run: async () => {
+        await this.#writer.run(
+          `UPDATE series SET hidden = true WHERE id IN (${rows.map((r) => r.id).join(',')})`,
+        );
+        for (const r of rows) r.hidden = true;
+      },
+    });
+  }
+
+  async lastSeen(orgId: string): Promise<Record<string, number>> {
+    return Object.fromEntries(this.#seen.get(orgId) ?? []);
+  }
+
+  /**
+   * Moves every hour older than `now - 26 h` (final: posts older than 24 h are dropped) from
+   * `recent` to `archive` and `hourly`, and drops what is older than the retention.
+   */
+  compact(now: number, retentionDays: number): Promise<void> {
+    const cutoff = bucketOf(now - 26 * 3600, 3600);
+    const expired = now - retentionDays * 86400;
+    return this.#commits.submit({
+      kind: 'job',
+      run: async () => {
+        await this.#writer.run('BEGIN TRANSACTION');
+        try {
+          await this.#writer.run(
+            'INSERT INTO archive SELECT series, time, value FROM recent WHERE time < $1 ORDER BY series, time',
+            [cutoff],
+          );
+          await this.#writer.run(
+            'INSERT INTO hourly SELECT series, (time // 3600) * 3600, sum(value), count(*) FROM recent WHERE time < $1 GROUP BY 1, 2',
+            [cutoff],
+          );
+          await this.#writer.run('DELETE FROM recent WHERE time < $1', [cutoff]);
+          await this.#writer.run('DELETE FROM archive WHERE time < $1', [expired]);
+          await this.#writer.run('DELETE FROM hourly WHERE hour < $1', [expired]);
+          await this.#writer.run('COMMIT');
+        } catch (err) {
+          await this.#writer.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#commits.submit({ kind: 'job', run: async () => {} });
+    this.#writer.closeSync();
+    this.#reader.closeSync();
+    this.#instance.closeSync();
+  }
+}
