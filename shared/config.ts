@@ -9,11 +9,25 @@ export const ENV = {
   host: 'HOST',
   port: 'PORT',
   apiKey: 'SABA_API_KEY',
+  retentionDays: 'SABA_RETENTION_DAYS',
+  metricStore: 'SABA_METRIC_STORE',
+  metricsTableName: 'SABA_METRICS_TABLE_NAME',
+  timestreamDatabase: 'SABA_TIMESTREAM_DATABASE',
+  timestreamTable: 'SABA_TIMESTREAM_TABLE',
+  compactionQueueUrl: 'SABA_COMPACTION_QUEUE_URL',
 } as const;
+
+export const METRIC_STORES = ['dynamodb', 'timestream'] as const;
+export type MetricStoreKind = (typeof METRIC_STORES)[number];
+
+export type MetricsConfig =
+  | { kind: 'dynamodb'; tableName: string; retentionDays: number }
+  | { kind: 'timestream'; database: string; table: string };
 
 type Env = Record<string, string | undefined>;
 
 export interface AwsConfig {
+  /** The entity table. */
   tableName: string;
   region?: string;
   /** Only for pointing the AWS adapters at dynalite. */
@@ -26,6 +40,18 @@ export interface LocalConfig {
   port: number;
   /** Registered as the first key instead of a random one, on first start only. */
   initialApiKey?: string;
+  /** How long metric points are kept (Mackerel keeps 1-minute points for 460 days). */
+  retentionDays: number;
+}
+
+export const DEFAULT_RETENTION_DAYS = 460;
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`Invalid ${name}: ${raw}`);
+  return n;
 }
 
 function required(env: Env, name: string): string {
@@ -33,6 +59,28 @@ function required(env: Env, name: string): string {
   if (!value) throw new Error(`Missing required environment variable ${name}`);
   return value;
 }
+
+/** The metric store of a function that reads or writes metrics; fails fast when incomplete. */
+export function loadMetricsConfig(env: Env = process.env): MetricsConfig {
+  const kind = required(env, ENV.metricStore);
+  if (kind === 'timestream') {
+    return {
+      kind,
+      database: required(env, ENV.timestreamDatabase),
+      table: required(env, ENV.timestreamTable),
+    };
+  }
+  if (kind !== 'dynamodb')
+    throw new Error(`Invalid ${ENV.metricStore}: ${kind} (expected ${METRIC_STORES.join(' or ')})`);
+  return {
+    kind,
+    tableName: required(env, ENV.metricsTableName),
+    retentionDays: positiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
+  };
+}
+
+export const loadCompactionQueueUrl = (env: Env = process.env): string =>
+  required(env, ENV.compactionQueueUrl);
 
 /** Read once at cold start; a missing variable fails the function immediately. */
 export function loadAwsConfig(env: Env = process.env): AwsConfig {
@@ -52,6 +100,7 @@ export function loadLocalConfig(env: Env = process.env): LocalConfig {
     host: env[ENV.host] ?? '127.0.0.1',
     port,
     ...(env[ENV.apiKey] && { initialApiKey: env[ENV.apiKey] }),
+    retentionDays: positiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
   };
 }
 

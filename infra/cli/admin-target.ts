@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureEntityTable } from '#shared/adapters/dynamodb/create-table.ts';
-import { composeDeps } from '#shared/composition.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { composeEntityDeps } from '#shared/composition/entities.ts';
 import { LOCAL_TABLE_NAME } from '#shared/config.ts';
-import type { Deps } from '#shared/ports/deps.ts';
+import type { EntityDeps } from '#shared/ports/deps.ts';
 import { endpointFile, startEmbeddedDynamo } from '../local/embedded-dynamodb.ts';
 
 export interface AdminTarget {
-  deps: Deps;
+  deps: EntityDeps;
   close(): Promise<void>;
 }
 
@@ -38,13 +38,13 @@ export async function openAdminTarget(opts: {
   dataDir: string;
 }): Promise<AdminTarget> {
   if (opts.table) {
-    return { deps: composeDeps({ tableName: opts.table, region: opts.region }), close: async () => {} };
+    return { deps: composeEntityDeps({ tableName: opts.table, region: opts.region }), close: async () => {} };
   }
   const file = endpointFile(opts.dataDir);
   const advertised = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
   if (advertised && (await reachable(advertised))) {
     return {
-      deps: composeDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: advertised }),
+      deps: composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: advertised }),
       close: async () => {},
     };
   }
@@ -54,10 +54,10 @@ export async function openAdminTarget(opts: {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureEntityTable(raw, LOCAL_TABLE_NAME);
+  await ensureTable(raw, LOCAL_TABLE_NAME);
   raw.destroy();
   return {
-    deps: composeDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint }),
+    deps: composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint }),
     close: dynamo.close,
   };
 }

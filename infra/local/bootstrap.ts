@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Deps } from '#shared/ports/deps.ts';
+import type { EntityDeps } from '#shared/ports/deps.ts';
 import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 
 export const DEFAULT_ORG = 'default';
@@ -11,7 +11,7 @@ export const apiKeyFile = (dataDir: string): string => join(dataDir, 'api-key');
  * printed once) and written to `<dataDir>/api-key` with mode 0600; later starts return nothing.
  */
 export async function bootstrapFirstStart(
-  deps: Deps,
+  deps: EntityDeps,
   dataDir: string,
   initialKey?: string,
 ): Promise<string | undefined> {

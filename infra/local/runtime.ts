@@ -2,13 +2,15 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureEntityTable } from '#shared/adapters/dynamodb/create-table.ts';
-import { composeDeps } from '#shared/composition.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { composeLocalDeps, type LocalDeps } from '#shared/composition/local.ts';
 import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
+import { epochSeconds } from '#shared/domain/clock.ts';
 import { apiOperations } from '#shared/http/api-operations.ts';
 import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
-import type { Deps } from '#shared/ports/deps.ts';
+import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
 import { startEmbeddedDynamo } from './embedded-dynamodb.ts';
@@ -18,12 +20,14 @@ export interface LocalRuntime {
   url: string;
   /** Set on first start only: the key to print once. */
   firstApiKey?: string;
-  deps: Deps;
+  deps: LocalDeps;
   close(): Promise<void>;
 }
 
 /** How long a key's authorization is reused, as API Gateway's authorizer cache does on AWS. */
 const AUTH_CACHE_MS = 10_000;
+/** How often finished hours move from the recent table to the archive and hourly rollups. */
+const COMPACT_EVERY_MS = 10 * 60_000;
 
 /** The whole service on one machine: embedded dynalite, the Lambda handlers, one HTTP server. */
 export async function startLocalRuntime(
@@ -37,15 +41,16 @@ export async function startLocalRuntime(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureEntityTable(raw, LOCAL_TABLE_NAME);
+  await ensureTable(raw, LOCAL_TABLE_NAME);
   raw.destroy();
 
-  const deps = composeDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint });
+  const deps = await composeLocalDeps(config.dataDir, dynamo.endpoint);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   const authorizer = createAuthorizerHandler(deps);
   const api = createHttpHandler(apiOperations, deps);
+  const ingest = createHttpHandler(createIngestOperations(new WritableOwners(deps.clock)), deps);
   const server: Server = createLocalServer({
-    handlers: { api, ingest: api },
+    handlers: { api, ingest },
     authorize: cachedAuthorizer(
       async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
       AUTH_CACHE_MS,
@@ -57,15 +62,22 @@ export async function startLocalRuntime(
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const compact = () =>
+    deps.metrics.compact(epochSeconds(deps.clock), config.retentionDays).catch(console.error);
+  await compact();
+  const compaction = setInterval(compact, COMPACT_EVERY_MS);
+  compaction.unref();
   return {
     url: `http://${config.host}:${port}`,
     ...(firstApiKey && { firstApiKey }),
     deps,
     async close() {
+      clearInterval(compaction);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await deps.metrics.close();
       await dynamo.close();
     },
   };

@@ -1,5 +1,6 @@
 import { hostOperations } from './operations/hosts.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
+import { metricReadOperations } from './operations/metric-reads.ts';
 import type { Operation } from './operations/operation.ts';
 import { orgOperations } from './operations/org.ts';
 import { serviceOperations } from './operations/services.ts';
@@ -14,4 +15,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...hostOperations,
     ...serviceOperations,
     ...metadataOperationsByName,
+    ...metricReadOperations,
   };

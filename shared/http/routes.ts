@@ -15,13 +15,19 @@ export interface RouteSpec {
   fn: FunctionName;
 }
 
-const api = (method: Method, path: string, op: string): RouteSpec => ({
-  method,
-  path: `/api/v0${path}`,
-  op,
-  permission: method === 'GET' ? 'read' : 'write',
-  fn: 'api',
-});
+/** Keeps `op` and `fn` as literal types, so a route without an operation fails to compile. */
+const route =
+  <F extends FunctionName>(fn: F) =>
+  <O extends string>(method: Method, path: string, op: O) => ({
+    method,
+    path: `/api/v0${path}`,
+    op,
+    permission: method === 'GET' ? ('read' as const) : ('write' as const),
+    fn,
+  });
+const api = route('api');
+/** The hot path (every agent, every minute) has a function of its own. */
+const ingest = route('ingest');
 
 export const ROUTES = [
   api('GET', '/org', 'getOrg'),
@@ -38,6 +44,15 @@ export const ROUTES = [
   api('POST', '/hosts/bulk-retire', 'bulkRetireHosts'),
   api('GET', '/hosts-by-custom-identifier/{customIdentifier+}', 'findHostByCustomIdentifier'),
   api('GET', '/hosts/{hostId}/metric-names', 'listHostMetricNames'),
+  api('GET', '/hosts/{hostId}/metrics', 'readHostMetric'),
+
+  ingest('POST', '/tsdb', 'postHostMetrics'),
+  ingest('POST', '/services/{serviceName}/tsdb', 'postServiceMetrics'),
+  api('GET', '/tsdb/latest', 'readLatestValues'),
+  api('GET', '/services/{serviceName}/metric-names', 'listServiceMetricNames'),
+  api('GET', '/services/{serviceName}/metrics', 'readServiceMetric'),
+  /** saba's role graph read: one metric for every host of the role (not in Mackerel's API). */
+  api('GET', '/services/{serviceName}/roles/{roleName}/metrics', 'readRoleMetric'),
 
   api('GET', '/hosts/{hostId}/metadata', 'listHostMetadata'),
   api('GET', '/hosts/{hostId}/metadata/{namespace}', 'getHostMetadata'),

@@ -1,10 +1,16 @@
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { EntityStore } from './entity-store.ts';
+import type { MetricStore } from './metric-store.ts';
 
-/** What use cases receive: ports only, chosen by the composition root. */
-export interface Deps {
+/** What the admin use cases and the authorizer need: no metric store. */
+export interface EntityDeps {
   entities: EntityStore;
   clock: Clock;
   newId: IdGenerator;
+}
+
+/** What use cases receive: ports only, chosen by the composition root. */
+export interface Deps extends EntityDeps {
+  metrics: MetricStore;
 }

@@ -3,11 +3,11 @@ import { epochSeconds } from '../domain/clock.ts';
 import type { HostStatus } from '../domain/host.ts';
 import { ORG_NAME, type Org } from '../domain/org.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Deps } from '../ports/deps.ts';
+import type { EntityDeps } from '../ports/deps.ts';
 
 /** Organizations and API keys: there is no Mackerel API for these, so the admin CLI calls them. */
 export async function createOrg(
-  deps: Deps,
+  deps: EntityDeps,
   name: string,
   options: { displayName?: string; defaultHostStatus?: HostStatus } = {},
 ): Promise<Org> {
@@ -32,7 +32,7 @@ export interface IssuedKey {
 }
 
 export async function createApiKey(
-  deps: Deps,
+  deps: EntityDeps,
   orgId: string,
   permission: Permission,
   name: string,
@@ -59,7 +59,7 @@ export type Authentication =
   | { denied: string; deniedStatus: 401 | 403 };
 
 /** What the authorizer decides for an `X-Api-Key` value. */
-export async function authenticate(deps: Deps, key: string | undefined): Promise<Authentication> {
+export async function authenticate(deps: EntityDeps, key: string | undefined): Promise<Authentication> {
   if (!key) return { denied: 'API key is required. Set the X-Api-Key header.', deniedStatus: 401 };
   const record = await deps.entities.apiKeys.findByHash(hashApiKey(key));
   if (!record) return { denied: 'Authentication failed. The API key is invalid.', deniedStatus: 403 };

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { ensureEntityTable } from '#shared/adapters/dynamodb/create-table.ts';
-import { composeDeps } from '#shared/composition.ts';
+import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { composeEntityDeps } from '#shared/composition/entities.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 
 export interface TestDynamo {
@@ -11,7 +12,10 @@ export interface TestDynamo {
   stop(): Promise<void>;
 }
 
-/** An in-memory dynalite on 127.0.0.1 for one test file; each call to `deps` gets a fresh table. */
+/**
+ * An in-memory dynalite on 127.0.0.1 for one test file; each call to `deps` gets a fresh entity table
+ * and an in-memory DuckDB metric store.
+ */
 export async function startTestDynamo(): Promise<TestDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -25,9 +29,12 @@ export async function startTestDynamo(): Promise<TestDynamo> {
         region: 'us-east-1',
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       });
-      await ensureEntityTable(raw, tableName);
+      await ensureTable(raw, tableName);
       raw.destroy();
-      return composeDeps({ tableName, dynamoEndpoint: endpoint });
+      return {
+        ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }),
+        metrics: await DuckDbMetricStore.open(':memory:'),
+      };
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -26,6 +26,7 @@ export async function startTestServer(
     host: '127.0.0.1',
     port: 0,
     initialApiKey: options.apiKey ?? 'test-key-0123456789abcdef',
+    retentionDays: 460,
   });
   const silent = () => {};
   let runtime = await startLocalRuntime(config(), silent);

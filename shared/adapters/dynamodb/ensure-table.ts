@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 /**
- * Creates the entity table if missing. Used by local mode and tests against dynalite only; on AWS
- * the table is a CDK resource with the same key schema (see infra/constructs/entity-table.ts).
+ * Creates a table with saba's key schema (string pk, string sk) if missing. Used by local mode and tests against dynalite only; on AWS
+ * the tables are CDK resources with the same key schema (infra/constructs/).
  */
-export async function ensureEntityTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;

@@ -1,0 +1,12 @@
+import { sqsJobQueue } from '#shared/adapters/sqs/job-queue.ts';
+import { composeEntityDeps } from '#shared/composition/entities.ts';
+import { loadAwsConfig, loadCompactionQueueUrl } from '#shared/config.ts';
+import { dispatchCompaction } from '#shared/use-cases/metrics/compaction.ts';
+
+const deps = composeEntityDeps(loadAwsConfig());
+const queue = sqsJobQueue(loadCompactionQueueUrl());
+
+/** EventBridge Scheduler, daily: one compaction job per organization and pulse shard. */
+export const handler = async (): Promise<{ jobs: number }> => ({
+  jobs: await dispatchCompaction(deps, queue),
+});

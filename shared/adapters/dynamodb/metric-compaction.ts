@@ -1,0 +1,107 @@
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MetricOwner, MetricPoint } from '../../domain/metrics.ts';
+import { packDay } from './day-codec.ts';
+import {
+  DAY,
+  dayOf,
+  dayPartition,
+  MINUTE_ITEM_TTL,
+  minutePartition,
+  ownerOfPulse,
+  pad,
+  pulseKeys,
+  pulsePartition,
+} from './metric-keys.ts';
+import { type Item, queryAll, type Table } from './table.ts';
+
+/** A day can be compacted once no post can still add to it: points older than 24 h are dropped. */
+export const COMPACT_AFTER = 2 * DAY;
+
+async function minuteItemsOfDay(table: Table, org: string, owner: MetricOwner, day: number): Promise<Item[]> {
+  return queryAll(table, minutePartition(org, owner, day));
+}
+
+/** Packs one owner's day: one day item per metric (BatchWrite, 25 at a time). Idempotent. */
+export async function compactOwnerDay(
+  table: Table,
+  org: string,
+  owner: MetricOwner,
+  day: number,
+  retentionDays: number,
+) {
+  const items = await minuteItemsOfDay(table, org, owner, day);
+  const series = new Map<string, MetricPoint[]>();
+  for (const item of items) {
+    const time = Number(item.sk);
+    for (const [attr, value] of Object.entries(item)) {
+      if (!attr.startsWith('_') || typeof value !== 'number') continue;
+      const list = series.get(attr.slice(1)) ?? [];
+      list.push({ time, value });
+      series.set(attr.slice(1), list);
+    }
+  }
+  const puts = [...series].map(([name, points]) => ({
+    PutRequest: {
+      Item: {
+        pk: dayPartition(org, owner, name),
+        sk: pad(day),
+        ...packDay(
+          points.sort((a, b) => a.time - b.time),
+          day,
+        ),
+        ttl: day + retentionDays * DAY,
+      },
+    },
+  }));
+  for (let i = 0; i < puts.length; i += 25) {
+    let batch: unknown[] = puts.slice(i, i + 25);
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`compaction of ${org}/${owner.id}/${day}: unprocessed items remain`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const out = await table.doc.send(
+        new BatchWriteCommand({ RequestItems: { [table.name]: batch as never } }),
+      );
+      batch = out.UnprocessedItems?.[table.name] ?? [];
+    }
+  }
+  return series.size;
+}
+
+/**
+ * Compacts every owner of one pulse shard: each day from the day after its last compacted one (or
+ * the oldest minute items still kept) to `now − 2 days`, then records how far it got (`cd`).
+ * One shard is one SQS message in the compaction job, so the work spreads over many invocations.
+ */
+export async function compactShard(
+  table: Table,
+  org: string,
+  shard: number,
+  now: number,
+  retentionDays: number,
+) {
+  const pulses = await queryAll(table, pulsePartition(org, shard));
+  let days = 0;
+  const last = dayOf(now - COMPACT_AFTER);
+  for (const pulse of pulses) {
+    const owner = ownerOfPulse(pulse.sk as string);
+    const newest = Number(pulse.lt ?? 0);
+    const start = Math.max(Number(pulse.cd ?? 0) + DAY, dayOf(now - MINUTE_ITEM_TTL) + DAY);
+    let done = Number(pulse.cd ?? 0);
+    for (let day = start; day <= Math.min(last, dayOf(newest)); day += DAY) {
+      await compactOwnerDay(table, org, owner, day, retentionDays);
+      done = day;
+      days++;
+    }
+    if (done !== Number(pulse.cd ?? 0)) {
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: pulseKeys(org, owner),
+          UpdateExpression: 'SET cd = :cd',
+          ExpressionAttributeValues: { ':cd': done },
+        }),
+      );
+    }
+  }
+  return days;
+}

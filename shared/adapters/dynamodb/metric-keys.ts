@@ -1,0 +1,51 @@
+import type { MetricOwner } from '../../domain/metrics.ts';
+
+/**
+ * The metric table's items (string `pk`, string `sk`, numeric `ttl`):
+ * - minute items: one per owner per posted time, every metric of that time as an attribute
+ *   `_<name>`; partitioned by owner and UTC day, so a day of one host is one Query;
+ * - day items: after compaction, one per owner, metric and day, with the day's points packed;
+ * - pulse items: one per owner (last arrival, newest point time, metric names), spread over
+ *   PULSE_SHARDS partitions per organization so 100,000 hosts never share one hot key.
+ */
+export const PULSE_SHARDS = 32;
+export const DAY = 86400;
+/** Minute items outlive compaction by this much (so a late compaction still finds them). */
+export const MINUTE_ITEM_TTL = 8 * DAY;
+
+export const pad = (n: number): string => String(n).padStart(10, '0');
+export const dayOf = (time: number): number => Math.floor(time / DAY) * DAY;
+const ownerPart = (owner: MetricOwner) => `${owner.kind}#${owner.id}`;
+
+export const minutePartition = (org: string, owner: MetricOwner, day: number): string =>
+  `M#${org}#${ownerPart(owner)}#${pad(day)}`;
+export const minuteKeys = (org: string, owner: MetricOwner, time: number) => ({
+  pk: minutePartition(org, owner, dayOf(time)),
+  sk: pad(time),
+});
+
+export const dayPartition = (org: string, owner: MetricOwner, name: string): string =>
+  `D#${org}#${ownerPart(owner)}#${name}`;
+
+/** FNV-1a, so a host always lands in the same pulse shard. */
+export function shardOf(owner: MetricOwner): number {
+  let h = 0x811c9dc5;
+  for (const c of ownerPart(owner)) {
+    h ^= c.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % PULSE_SHARDS;
+}
+
+export const pulsePartition = (org: string, shard: number): string => `P#${org}#${shard}`;
+export const pulseKeys = (org: string, owner: MetricOwner) => ({
+  pk: pulsePartition(org, shardOf(owner)),
+  sk: ownerPart(owner),
+});
+export const ownerOfPulse = (sk: string): MetricOwner => {
+  const i = sk.indexOf('#');
+  return { kind: sk.slice(0, i) as MetricOwner['kind'], id: sk.slice(i + 1) };
+};
+
+/** Metric attributes carry a prefix no key attribute has. */
+export const metricAttr = (name: string): string => `_${name}`;

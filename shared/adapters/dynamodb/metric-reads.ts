@@ -1,0 +1,150 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { coveredSpan, type MetricOwner, type MetricPoint } from '../../domain/metrics.ts';
+import { unpackDay, unpackHours } from './day-codec.ts';
+import {
+  DAY,
+  dayOf,
+  dayPartition,
+  MINUTE_ITEM_TTL,
+  metricAttr,
+  minutePartition,
+  pad,
+} from './metric-keys.ts';
+import type { Item, Table } from './table.ts';
+
+async function queryPages(table: Table, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({ TableName: table.name, ...input, ExclusiveStartKey: start }),
+    );
+    items.push(...((page.Items as Item[] | undefined) ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+const between = (pk: string, a: number, b: number, projection: string, names: Record<string, string>) => ({
+  KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+  ExpressionAttributeValues: { ':pk': pk, ':a': pad(a), ':b': pad(b) },
+  ProjectionExpression: projection,
+  ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+});
+
+/** Points of one series from minute items of one day, within [a, b]. */
+async function minutePoints(
+  table: Table,
+  org: string,
+  owner: MetricOwner,
+  name: string,
+  day: number,
+  a: number,
+  b: number,
+) {
+  const items = await queryPages(
+    table,
+    between(minutePartition(org, owner, day), Math.max(a, day), Math.min(b, day + DAY - 1), 'sk, #m', {
+      '#m': metricAttr(name),
+    }),
+  );
+  return items
+    .filter((i) => typeof i[metricAttr(name)] === 'number')
+    .map((i) => ({ time: Number(i.sk), value: i[metricAttr(name)] as number }));
+}
+
+/**
+ * One series over [from, to] with the bucket rule of `stepFor`: compacted days come from day items
+ * (their hourly sums when the step is a whole number of hours), the days not compacted yet from
+ * minute items, one Query per day, in parallel.
+ */
+export async function readSeries(
+  table: Table,
+  org: string,
+  owner: MetricOwner,
+  name: string,
+  from: number,
+  to: number,
+  step: number,
+  now: number,
+): Promise<MetricPoint[]> {
+  const [a, b] = coveredSpan(from, to, step);
+  const hourly = step > 60 && step % 3600 === 0;
+  const dayItems = await queryPages(
+    table,
+    between(dayPartition(org, owner, name), dayOf(a), dayOf(b), hourly ? 'sk, h' : 'sk, t, v', {}),
+  );
+  const compacted = new Set(dayItems.map((i) => Number(i.sk)));
+  const sums = new Map<number, { sum: number; count: number }>();
+  const raw: MetricPoint[] = [];
+  for (const item of dayItems) {
+    const day = Number(item.sk);
+    if (hourly) {
+      for (const h of unpackHours(item.h as Uint8Array, day)) {
+        if (h.hour >= a && h.hour <= b) sums.set(h.hour, h);
+      }
+    } else {
+      raw.push(...unpackDay(item as never, day).filter((p) => p.time >= a && p.time <= b));
+    }
+  }
+  const open: number[] = [];
+  for (let day = dayOf(a); day <= dayOf(b); day += DAY) {
+    if (!compacted.has(day) && day + DAY + MINUTE_ITEM_TTL > now) open.push(day);
+  }
+  const fresh = (
+    await Promise.all(open.map((day) => minutePoints(table, org, owner, name, day, a, b)))
+  ).flat();
+  raw.push(...fresh);
+  raw.sort((x, y) => x.time - y.time);
+  if (step <= 60) return raw;
+  for (const p of raw) {
+    const key = Math.floor(p.time / (hourly ? 3600 : step)) * (hourly ? 3600 : step);
+    const s = sums.get(key) ?? { sum: 0, count: 0 };
+    s.sum += p.value;
+    s.count += 1;
+    sums.set(key, s);
+  }
+  const buckets = new Map<number, { sum: number; count: number }>();
+  for (const [t, s] of sums) {
+    const key = Math.floor(t / step) * step;
+    const acc = buckets.get(key) ?? { sum: 0, count: 0 };
+    acc.sum += s.sum;
+    acc.count += s.count;
+    buckets.set(key, acc);
+  }
+  return [...buckets].sort(([x], [y]) => x - y).map(([time, s]) => ({ time, value: s.sum / s.count }));
+}
+
+/** The newest value of each name at or before `newest`, looking back up to 15 minutes. */
+export async function readLatest(
+  table: Table,
+  org: string,
+  owner: MetricOwner,
+  newest: number,
+  names: string[],
+) {
+  const found: Record<string, MetricPoint | null> = Object.fromEntries(names.map((n) => [n, null]));
+  const attrs = Object.fromEntries(names.map((n, i) => [`#m${i}`, metricAttr(n)]));
+  for (const day of new Set([dayOf(newest), dayOf(newest - 900)])) {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        ...between(
+          minutePartition(org, owner, day),
+          newest - 900,
+          newest,
+          ['sk', ...Object.keys(attrs)].join(', '),
+          attrs,
+        ),
+        ScanIndexForward: false,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      for (const n of names) {
+        const v = item[metricAttr(n)];
+        if (found[n] === null && typeof v === 'number') found[n] = { time: Number(item.sk), value: v };
+      }
+    }
+  }
+  return found;
+}

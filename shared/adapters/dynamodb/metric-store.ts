@@ -1,0 +1,78 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, epochSeconds } from '../../domain/clock.ts';
+import type { LatestValues, MetricOwner, NamedPoint } from '../../domain/metrics.ts';
+import type { MetricStore } from '../../ports/metric-store.ts';
+import { compactShard } from './metric-compaction.ts';
+import { forgetPulseNames, pulseLastSeen, pulseNames, pulsesOf } from './metric-pulse.ts';
+import { readLatest, readSeries } from './metric-reads.ts';
+import { touchPulse, writeMinuteItems } from './metric-writes.ts';
+import type { Table } from './table.ts';
+
+/** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
+export class DynamoMetricStore implements MetricStore {
+  readonly #table: Table;
+  readonly #clock: Clock;
+  readonly retentionDays: number;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string, clock: Clock, retentionDays: number) {
+    this.#table = { doc, name: tableName };
+    this.#clock = clock;
+    this.retentionDays = retentionDays;
+  }
+
+  /** Minute items first, then the pulse: a heartbeat never claims points that are not stored. */
+  async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+    if (points.length === 0) return;
+    await writeMinuteItems(this.#table, orgId, owner, points);
+    await touchPulse(this.#table, orgId, owner, points, arrivedAt);
+  }
+
+  range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {
+    return readSeries(this.#table, orgId, owner, name, from, to, step, epochSeconds(this.#clock));
+  }
+
+  async rangeMany(
+    orgId: string,
+    owners: MetricOwner[],
+    name: string,
+    from: number,
+    to: number,
+    step: number,
+  ) {
+    const series = await Promise.all(owners.map((o) => this.range(orgId, o, name, from, to, step)));
+    return Object.fromEntries(owners.map((o, i) => [o.id, series[i] ?? []]));
+  }
+
+  async latest(orgId: string, hostIds: string[], names: string[]): Promise<LatestValues> {
+    const pulses = await pulsesOf(
+      this.#table,
+      orgId,
+      hostIds.map((id) => ({ kind: 'host', id })),
+    );
+    const values = await Promise.all(
+      hostIds.map((id) => {
+        const newest = pulses.get(id)?.lt;
+        return typeof newest === 'number'
+          ? readLatest(this.#table, orgId, { kind: 'host', id }, newest, names)
+          : Object.fromEntries(names.map((n) => [n, null]));
+      }),
+    );
+    return Object.fromEntries(hostIds.map((id, i) => [id, values[i] ?? {}]));
+  }
+
+  names(orgId: string, owner: MetricOwner): Promise<string[]> {
+    return pulseNames(this.#table, orgId, owner);
+  }
+
+  forgetNames(orgId: string, owner: MetricOwner, names: string[]): Promise<void> {
+    return forgetPulseNames(this.#table, orgId, owner, names);
+  }
+
+  lastSeen(orgId: string): Promise<Record<string, number>> {
+    return pulseLastSeen(this.#table, orgId);
+  }
+
+  compactShard(orgId: string, shard: number, now: number): Promise<number> {
+    return compactShard(this.#table, orgId, shard, now, this.retentionDays);
+  }
+}

@@ -1,0 +1,30 @@
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
+import { DynamoMetricStore } from '../adapters/dynamodb/metric-store.ts';
+import { TimestreamMetricStore } from '../adapters/timestream/metric-store.ts';
+import type { AwsConfig, MetricsConfig } from '../config.ts';
+import { systemClock } from '../domain/clock.ts';
+import type { Deps } from '../ports/deps.ts';
+import type { MetricStore } from '../ports/metric-store.ts';
+import { composeEntityDeps } from './entities.ts';
+
+/** The metric store chosen at deploy time: DynamoDB (default) or Timestream (pulses in the entity table). */
+export function awsMetricStore(config: AwsConfig, metrics: MetricsConfig): MetricStore {
+  const doc = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+  if (metrics.kind === 'dynamodb') {
+    return new DynamoMetricStore(doc, metrics.tableName, systemClock, metrics.retentionDays);
+  }
+  const region = config.region;
+  return new TimestreamMetricStore({
+    write: new TimestreamWriteClient({ region }),
+    query: new TimestreamQueryClient({ region }),
+    target: { database: metrics.database, table: metrics.table },
+    pulses: { doc, name: config.tableName },
+  });
+}
+
+/** A Lambda function's ports, built once at cold start. */
+export function composeAwsDeps(config: AwsConfig, metrics: MetricsConfig): Deps {
+  return { ...composeEntityDeps(config), metrics: awsMetricStore(config, metrics) };
+}

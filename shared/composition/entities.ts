@@ -1,0 +1,18 @@
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
+import { dynamoEntityStore } from '../adapters/dynamodb/entity-store.ts';
+import type { AwsConfig } from '../config.ts';
+import { systemClock } from '../domain/clock.ts';
+import { newId } from '../domain/ids.ts';
+import type { EntityDeps } from '../ports/deps.ts';
+
+/**
+ * The composition root is this folder: it alone picks adapters. `aws.ts` for the Lambda functions,
+ * `local.ts` for `npm start` (kept apart so no Lambda bundle ever pulls in DuckDB). Entities always go
+ * through the DynamoDB adapter; local mode points it at an embedded dynalite.
+ */
+export function composeEntityDeps(
+  config: Pick<AwsConfig, 'tableName' | 'region' | 'dynamoEndpoint'>,
+): EntityDeps {
+  const doc = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+  return { entities: dynamoEntityStore(doc, config.tableName), clock: systemClock, newId };
+}

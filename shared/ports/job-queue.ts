@@ -1,0 +1,4 @@
+/** Work handed to another invocation (the compaction fan-out). */
+export interface JobQueue {
+  sendAll(jobs: object[]): Promise<void>;
+}

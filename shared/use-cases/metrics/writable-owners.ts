@@ -1,0 +1,47 @@
+import type { Clock } from '../../domain/clock.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { Deps } from '../../ports/deps.ts';
+
+/**
+ * Which hosts and services may receive points, remembered for a short while per process, so the
+ * hot path does not read the entity table on every post. Only positive answers are remembered: a
+ * host registered a second ago can post at once, and a retired one is refused within `ttlMs`.
+ */
+export class WritableOwners {
+  readonly #known = new Map<string, number>();
+  readonly #ttlMs: number;
+  readonly #clock: Clock;
+
+  constructor(clock: Clock, ttlMs = 60_000) {
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+  }
+
+  #fresh(key: string): boolean {
+    const at = this.#known.get(key);
+    return at !== undefined && this.#clock.now() - at < this.#ttlMs;
+  }
+
+  #remember(key: string): void {
+    if (this.#known.size > 200_000) this.#known.clear();
+    this.#known.set(key, this.#clock.now());
+  }
+
+  async assertHosts(deps: Deps, orgId: string, hostIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(hostIds)].filter((id) => !this.#fresh(`${orgId}\0h\0${id}`));
+    await Promise.all(
+      missing.map(async (id) => {
+        const host = await deps.entities.hosts.get(orgId, id);
+        if (!host || host.isRetired) throw new NotFoundError(`Host Not Found: ${id}`);
+        this.#remember(`${orgId}\0h\0${id}`);
+      }),
+    );
+  }
+
+  async assertService(deps: Deps, orgId: string, name: string): Promise<void> {
+    const key = `${orgId}\0s\0${name}`;
+    if (this.#fresh(key)) return;
+    if (!(await deps.entities.services.get(orgId, name))) throw new NotFoundError('Service Not Found.');
+    this.#remember(key);
+  }
+}

@@ -1,0 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { PULSE_SHARDS } from '#shared/adapters/dynamodb/metric-keys.ts';
+import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
+import { startTestDynamo } from '../support/dynalite.ts';
+import { metricStoreContract } from './metric-store.contract.ts';
+
+metricStoreContract('DynamoDB on dynalite', async () => {
+  const dynamo = await startTestDynamo();
+  const raw = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await ensureTable(raw, 'metrics');
+  raw.destroy();
+  const clock = { now: () => 1_764_000_000_000 + 5 * 86400_000 };
+  const open = () =>
+    new DynamoMetricStore(createDocumentClient({ endpoint: dynamo.endpoint }), 'metrics', clock, 460);
+  let store = open();
+  return {
+    store,
+    async compact(now) {
+      for (const org of ['o1', 'o2', 'o9']) {
+        for (let shard = 0; shard < PULSE_SHARDS; shard++) await store.compactShard(org, shard, now);
+      }
+    },
+    async reopen() {
+      store = open();
+      return store;
+    },
+    dispose: () => dynamo.stop(),
+  };
+});
