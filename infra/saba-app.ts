@@ -1,10 +1,32 @@
 import type { App, StackProps } from 'aws-cdk-lib';
+import { DEFAULT_RETENTION_DAYS, METRIC_STORES, type MetricStoreKind } from '#shared/config.ts';
 import { SabaApiStack } from './stacks/api-stack.ts';
 import { SabaDataStack } from './stacks/data-stack.ts';
 
+export interface SabaOptions extends StackProps {
+  /** `-c metricStore=timestream` opts into Timestream; DynamoDB otherwise. */
+  metricStore?: MetricStoreKind;
+  /** `-c retentionDays=N`: how long metric points are kept (default 460, as Mackerel). */
+  retentionDays?: number;
+}
+
 /** Both stacks of a deployment; the CDK app and the infra tests build them the same way. */
-export function buildSaba(app: App, props: StackProps = {}) {
-  const data = new SabaDataStack(app, 'SabaData', props);
-  const api = new SabaApiStack(app, 'SabaApi', { ...props, entities: data.entities });
+export function buildSaba(app: App, options: SabaOptions = {}) {
+  const metricStore =
+    options.metricStore ??
+    (app.node.tryGetContext('metricStore') as MetricStoreKind | undefined) ??
+    'dynamodb';
+  if (!METRIC_STORES.includes(metricStore))
+    throw new Error(`metricStore must be one of ${METRIC_STORES.join(', ')}`);
+  const retentionDays =
+    options.retentionDays ?? Number(app.node.tryGetContext('retentionDays') ?? DEFAULT_RETENTION_DAYS);
+  const { metricStore: _m, retentionDays: _r, ...props } = options;
+  const data = new SabaDataStack(app, 'SabaData', { ...props, metricStore, retentionDays });
+  const api = new SabaApiStack(app, 'SabaApi', {
+    ...props,
+    entities: data.entities,
+    metrics: data.metrics,
+    retentionDays,
+  });
   return { data, api };
 }

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
+import type { MetricStorage } from './metric-storage.ts';
 
 export interface SabaFunctionProps {
   /** File name under functions/, without extension. */
@@ -15,22 +17,32 @@ export interface SabaFunctionProps {
   timeout?: Duration;
 }
 
-export type TableAccess = 'read-keys' | 'read-write';
-
-const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+/** DynamoDB actions each kind of function needs on the entity table; never Scan. */
+export const ENTITY_ACCESS = {
   /** The authorizer: one GetItem per uncached key. */
-  'read-keys': ['dynamodb:GetItem'],
-  'read-write': [
+  authorize: ['dynamodb:GetItem'],
+  /** Ingest: is the host live (GetItem); pulses, when Timestream holds the points (UpdateItem). */
+  ingest: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** The compaction dispatcher lists organizations. */
+  listOrgs: ['dynamodb:Query'],
+  api: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
   ],
-};
+} as const;
+
+/** Actions on the metric storage: DynamoDB actions on its table, or Timestream actions on its table. */
+export const METRIC_ACCESS = {
+  write: { dynamodb: ['dynamodb:UpdateItem'], timestream: ['timestream:WriteRecords'] },
+  read: {
+    dynamodb: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    timestream: ['timestream:Select'],
+  },
+} as const;
 
 /**
  * The one way saba makes a Lambda function: Node.js 24 on ARM64, ESM bundled by the local esbuild
@@ -67,9 +79,34 @@ export class SabaFunction extends Construct {
     });
   }
 
-  bindTable(table: ITableV2, access: TableAccess): this {
+  bindTable(table: ITableV2, access: keyof typeof ENTITY_ACCESS): this {
     this.fn.addEnvironment(ENV.tableName, table.tableName);
-    table.grant(this.fn, ...TABLE_ACTIONS[access]);
+    table.grant(this.fn, ...ENTITY_ACCESS[access]);
+    return this;
+  }
+
+  /** Environment and least-privilege grants for the chosen metric store. */
+  bindMetrics(storage: MetricStorage, access: keyof typeof METRIC_ACCESS, retentionDays: number): this {
+    this.fn.addEnvironment(ENV.metricStore, storage.kind);
+    if (storage.table) {
+      this.fn.addEnvironment(ENV.metricsTableName, storage.table.tableName);
+      this.fn.addEnvironment(ENV.retentionDays, String(retentionDays));
+      storage.table.grant(this.fn, ...METRIC_ACCESS[access].dynamodb);
+    }
+    if (storage.timestream) {
+      this.fn.addEnvironment(ENV.timestreamDatabase, storage.timestream.database);
+      this.fn.addEnvironment(ENV.timestreamTable, storage.timestream.table);
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...METRIC_ACCESS[access].timestream],
+          resources: [storage.timestream.tableArn],
+        }),
+      );
+      // Timestream's endpoint discovery call has no resource narrower than *.
+      this.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
+      );
+    }
     return this;
   }
 }

@@ -1,38 +1,71 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { Compaction } from '../constructs/compaction.ts';
 import { SabaHttpApi } from '../constructs/http-api.ts';
+import type { MetricStorage } from '../constructs/metric-storage.ts';
 import { SabaFunction } from '../constructs/saba-function.ts';
 
 export interface SabaApiStackProps extends StackProps {
   entities: ITableV2;
+  metrics: MetricStorage;
+  retentionDays: number;
 }
 
-/** Stateless: the functions and the HTTP API in front of them. */
+/** Stateless: the functions, the HTTP API in front of them, and the compaction job. */
 export class SabaApiStack extends Stack {
   readonly httpApi: SabaHttpApi;
 
   constructor(scope: Construct, id: string, props: SabaApiStackProps) {
     super(scope, id, props);
+    const { entities, metrics, retentionDays } = props;
     const authorizer = new SabaFunction(this, 'Authorizer', {
       entry: 'authorizer',
       description: 'X-Api-Key to organization and permission',
       memorySize: 256,
-      timeout: undefined,
-    }).bindTable(props.entities, 'read-keys');
+    }).bindTable(entities, 'authorize');
     const api = new SabaFunction(this, 'ApiFunction', {
       entry: 'api',
-      description: 'Mackerel API v0: hosts, services, roles, metadata',
-    }).bindTable(props.entities, 'read-write');
+      description: 'Mackerel API v0: hosts, services, roles, metadata, metric reads',
+    })
+      .bindTable(entities, 'api')
+      .bindMetrics(metrics, 'read', retentionDays);
+    const ingest = new SabaFunction(this, 'IngestFunction', {
+      entry: 'ingest',
+      description: 'POST /api/v0/tsdb and service tsdb: the agents’ every-minute posts',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+    })
+      .bindTable(entities, 'ingest')
+      .bindMetrics(metrics, 'write', retentionDays);
 
     this.httpApi = new SabaHttpApi(this, 'Http', {
-      functions: { api: api.fn, ingest: api.fn },
+      functions: { api: api.fn, ingest: ingest.fn },
       authorizer: authorizer.fn,
     });
     new CfnOutput(this, 'ApiBase', {
       value: this.httpApi.api.apiEndpoint,
       description: 'apibase for mackerel-agent.conf and mkr',
     });
+
+    if (metrics.table) {
+      new Compaction(this, 'Compaction', {
+        entities,
+        metrics: metrics.table,
+        dispatch: new SabaFunction(this, 'CompactionDispatch', {
+          entry: 'compaction-dispatch',
+          description: 'Queues one compaction job per organization and pulse shard',
+        }).bindTable(entities, 'listOrgs'),
+        worker: new SabaFunction(this, 'CompactionWorker', {
+          entry: 'compaction-worker',
+          description: 'Packs finished days of metric points into day items',
+          memorySize: 1024,
+          timeout: Duration.minutes(15),
+        })
+          .bindTable(entities, 'listOrgs')
+          .bindMetrics(metrics, 'read', retentionDays),
+      });
+    }
 
     Validations.of(this).acknowledge(
       {
@@ -41,7 +74,8 @@ export class SabaApiStack extends Stack {
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *.',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords and Timestream DescribeEndpoints accept no resource narrower than *.',
       },
     );
   }

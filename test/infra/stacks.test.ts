@@ -6,7 +6,28 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSaba } from '#infra/saba-app.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 
-describe('CDK stacks', () => {
+/** DynamoDB and Timestream actions of each function's policy, keyed by the function's construct id. */
+function actionsByFunction(t: Template): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, policy] of Object.entries(t.findResources('AWS::IAM::Policy'))) {
+    const fn = id.replace(/Function.*$|ServiceRole.*$/, '').replace(/Function$/, '');
+    const name = id.startsWith('ApiFunction')
+      ? 'ApiFunction'
+      : id.startsWith('IngestFunction')
+        ? 'IngestFunction'
+        : fn;
+    const actions = policy.Properties.PolicyDocument.Statement.flatMap(
+      (s: { Action: string | string[] }) => s.Action,
+    );
+    out[name] = [
+      ...(out[name] ?? []),
+      ...actions.filter((a: string) => /^(dynamodb|timestream|sqs):/.test(a)),
+    ];
+  }
+  return out;
+}
+
+describe('CDK stacks (DynamoDB metric store, the default)', () => {
   let app: App;
   let data: Template;
   let api: Template;
@@ -62,20 +83,44 @@ describe('CDK stacks', () => {
     for (const route of routes) expect(route.AuthorizationType).toBe('CUSTOM');
   });
 
-  it('gives the authorizer only GetItem, and the api function no Scan', () => {
-    const policies = Object.entries(api.findResources('AWS::IAM::Policy'));
-    const actionsOf = (prefix: string) =>
-      policies
-        .filter(([id]) => id.startsWith(prefix))
-        .flatMap(([, p]) =>
-          p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
-        )
-        .filter((a: string) => a.startsWith('dynamodb:'));
-    expect(actionsOf('Authorizer')).toEqual(['dynamodb:GetItem']);
-    const apiActions = actionsOf('ApiFunction');
-    expect(apiActions).toContain('dynamodb:PutItem');
-    expect(apiActions).not.toContain('dynamodb:Scan');
-    expect(apiActions).not.toContain('dynamodb:*');
+  it('grants each function only its own actions, and none of them Scan', () => {
+    const actions = actionsByFunction(api);
+    expect(actions.Authorizer).toEqual(['dynamodb:GetItem']);
+    expect(new Set(actions.IngestFunction)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(actions.ApiFunction).toContain('dynamodb:PutItem');
+    expect(actions.CompactionWorker).toContain('dynamodb:BatchWriteItem');
+    expect(actions.CompactionDispatch).toContain('sqs:SendMessage');
+    for (const list of Object.values(actions)) {
+      expect(list).not.toContain('dynamodb:Scan');
+      expect(list.some((a) => a.endsWith(':*'))).toBe(false);
+    }
+  });
+
+  it('routes the tsdb posts to the ingest function and the rest to the api function', () => {
+    const integrations = api.findResources('AWS::ApiGatewayV2::Integration');
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    const target = (key: string) => {
+      const ref = routes.find((r) => r.RouteKey === key)?.Target['Fn::Join'][1][1].Ref as string;
+      return JSON.stringify(integrations[ref]?.Properties.IntegrationUri);
+    };
+    expect(target('POST /api/v0/tsdb')).toContain('IngestFunction');
+    expect(target('POST /api/v0/services/{serviceName}/tsdb')).toContain('IngestFunction');
+    expect(target('GET /api/v0/tsdb/latest')).toContain('ApiFunction');
+  });
+
+  it('keeps metrics in their own TTL table and compacts them daily through SQS', () => {
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: Match.absent() })],
+    });
+    api.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 0 * * ? *)' });
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables,
+    );
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(3);
   });
 
   it('logs API access and outputs the apibase', () => {
@@ -97,5 +142,44 @@ describe('CDK stacks', () => {
     const bad = new App();
     new Bucket(new Stack(bad, 'Bad'), 'Open');
     expect(new AwsSolutionsChecks(bad).validateScope(bad).violations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('CDK stacks with -c metricStore=timestream', () => {
+  let data: Template;
+  let api: Template;
+
+  beforeAll(() => {
+    const app = new App({ context: { metricStore: 'timestream', retentionDays: 90 } });
+    const stacks = buildSaba(app);
+    data = Template.fromStack(stacks.data);
+    api = Template.fromStack(stacks.api);
+  });
+
+  it('creates the Timestream database and table with memory and magnetic retention', () => {
+    data.resourceCountIs('AWS::Timestream::Database', 1);
+    data.hasResourceProperties('AWS::Timestream::Table', {
+      RetentionProperties: {
+        MemoryStoreRetentionPeriodInHours: '48',
+        MagneticStoreRetentionPeriodInDays: '90',
+      },
+    });
+    expect(Object.keys(data.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(1);
+  });
+
+  it('grants WriteRecords to ingest and Select to the api function, and has no compaction', () => {
+    const actions = actionsByFunction(api);
+    expect(actions.IngestFunction).toContain('timestream:WriteRecords');
+    expect(actions.IngestFunction).not.toContain('timestream:Select');
+    expect(actions.ApiFunction).toContain('timestream:Select');
+    expect(actions.ApiFunction).not.toContain('timestream:WriteRecords');
+    api.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    const app = new App({ context: { metricStore: 'timestream' } });
+    buildSaba(app);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+    const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables,
+    );
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(2);
   });
 });

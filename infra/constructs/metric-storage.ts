@@ -1,0 +1,54 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import type { MetricStoreKind } from '#shared/config.ts';
+
+export interface MetricStorageProps {
+  kind: MetricStoreKind;
+  retentionDays: number;
+}
+
+/**
+ * Where metric points live. DynamoDB (default): a table of minute, day and pulse items, expired by
+ * TTL. Timestream (opt-in with `-c metricStore=timestream`, for accounts that still have it): a
+ * database and table whose memory store holds the 24 h that posts may still change, and whose
+ * magnetic store holds the retention.
+ */
+export class MetricStorage extends Construct {
+  readonly kind: MetricStoreKind;
+  readonly table?: TableV2;
+  readonly timestream?: { database: string; table: string; tableArn: string };
+
+  constructor(scope: Construct, id: string, props: MetricStorageProps) {
+    super(scope, id);
+    this.kind = props.kind;
+    if (props.kind === 'dynamodb') {
+      this.table = new TableV2(this, 'Table', {
+        partitionKey: { name: 'pk', type: AttributeType.STRING },
+        sortKey: { name: 'sk', type: AttributeType.STRING },
+        billing: Billing.onDemand(),
+        timeToLiveAttribute: 'ttl',
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(this.table).acknowledge({
+        id: 'AwsSolutions-DDB3',
+        reason:
+          'Metric points are append-only and expire by TTL; point-in-time recovery would roughly double their storage cost. The entity table has it.',
+      });
+      return;
+    }
+    const database = new CfnDatabase(this, 'Database', {});
+    database.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const table = new CfnTable(this, 'Points', {
+      databaseName: database.ref,
+      retentionProperties: {
+        MemoryStoreRetentionPeriodInHours: '48',
+        MagneticStoreRetentionPeriodInDays: String(props.retentionDays),
+      },
+      magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+    });
+    table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.timestream = { database: database.ref, table: table.attrName, tableArn: table.attrArn };
+  }
+}
