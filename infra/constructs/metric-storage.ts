@@ -42,7 +42,8 @@ export class MetricStorage extends Construct {
     database.applyRemovalPolicy(RemovalPolicy.RETAIN);
     Validations.of(database).acknowledge({
       id: 'AwsSolutions-TS3',
-      reason: 'Timestream encrypts at rest with its AWS managed key; a customer managed key would add cost and key care.',
+      reason:
+        'Timestream encrypts at rest with its AWS managed key; a customer managed key would add cost and key care.',
     });
     const table = new CfnTable(this, 'Points', {
       databaseName: database.ref,

@@ -71,6 +71,7 @@ export async function compactOwnerDay(
  * Compacts every owner of one pulse shard: each day from the day after its last compacted one (or
  * the oldest minute items still kept) to `now − 2 days`, then records how far it got (`cd`).
  * One shard is one SQS message in the compaction job, so the work spreads over many invocations.
+ * Returns how many owner-days held points.
  */
 export async function compactShard(
   table: Table,
@@ -88,9 +89,8 @@ export async function compactShard(
     const start = Math.max(Number(pulse.cd ?? 0) + DAY, dayOf(now - MINUTE_ITEM_TTL) + DAY);
     let done = Number(pulse.cd ?? 0);
     for (let day = start; day <= Math.min(last, dayOf(newest)); day += DAY) {
-      await compactOwnerDay(table, org, owner, day, retentionDays);
+      if ((await compactOwnerDay(table, org, owner, day, retentionDays)) > 0) days++;
       done = day;
-      days++;
     }
     if (done !== Number(pulse.cd ?? 0)) {
       await table.doc.send(
