@@ -53,7 +53,8 @@ describe('DynamoDB metric layout on dynalite', () => {
       }),
     );
     expect(day.Items).toHaveLength(1);
-    const bytes = (day.Items?.[0]?.t as Uint8Array).byteLength + (day.Items?.[0]?.v as Uint8Array).byteLength;
+    const item = day.Items?.[0] ?? {};
+    const bytes = (item.t as Uint8Array).byteLength + (item.v as Uint8Array).byteLength;
     expect(bytes).toBeLessThan(1440 * 12); // deflated below the raw 12 bytes a point
 
     now = D0 + 30 * DAY; // minute items are past their TTL window: only day items can answer
