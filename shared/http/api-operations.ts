@@ -1,3 +1,4 @@
+import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
 import { metricReadOperations } from './operations/metric-reads.ts';
@@ -16,4 +17,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...serviceOperations,
     ...metadataOperationsByName,
     ...metricReadOperations,
+    ...graphOperations,
   };

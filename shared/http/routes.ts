@@ -54,6 +54,14 @@ export const ROUTES = [
   /** saba's role graph read: one metric for every host of the role (not in Mackerel's API). */
   api('GET', '/services/{serviceName}/roles/{roleName}/metrics', 'readRoleMetric'),
 
+  api('POST', '/graph-defs/create', 'createGraphDefs'),
+  api('DELETE', '/graph-defs', 'deleteGraphDef'),
+  api('DELETE', '/services/{serviceName}/graph-defs/{graphName}', 'deleteServiceGraphDef'),
+  api('GET', '/graph-annotations', 'listGraphAnnotations'),
+  api('POST', '/graph-annotations', 'createGraphAnnotation'),
+  api('PUT', '/graph-annotations/{annotationId}', 'updateGraphAnnotation'),
+  api('DELETE', '/graph-annotations/{annotationId}', 'deleteGraphAnnotation'),
+
   api('GET', '/hosts/{hostId}/metadata', 'listHostMetadata'),
   api('GET', '/hosts/{hostId}/metadata/{namespace}', 'getHostMetadata'),
   api('PUT', '/hosts/{hostId}/metadata/{namespace}', 'putHostMetadata'),

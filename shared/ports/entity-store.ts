@@ -1,4 +1,5 @@
 import type { ApiKey } from '../domain/api-key.ts';
+import type { GraphAnnotation, GraphDef } from '../domain/graphs.ts';
 import type { Host } from '../domain/host.ts';
 import type { Org } from '../domain/org.ts';
 import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
@@ -58,5 +59,17 @@ export interface EntityStore {
     put(orgId: string, target: MetadataTarget, entry: MetadataEntry): Promise<void>;
     /** Returns false when there was nothing to delete. */
     delete(orgId: string, target: MetadataTarget, namespace: string): Promise<boolean>;
+  };
+  graphDefs: {
+    list(orgId: string): Promise<GraphDef[]>;
+    /** Creates or replaces by name (the agent re-posts its definitions at every start). */
+    put(orgId: string, def: GraphDef): Promise<void>;
+    delete(orgId: string, name: string): Promise<boolean>;
+  };
+  annotations: {
+    get(orgId: string, id: string): Promise<GraphAnnotation | undefined>;
+    list(orgId: string): Promise<GraphAnnotation[]>;
+    put(orgId: string, annotation: GraphAnnotation): Promise<void>;
+    delete(orgId: string, id: string): Promise<boolean>;
   };
 }

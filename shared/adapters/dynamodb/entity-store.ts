@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EntityStore } from '../../ports/entity-store.ts';
+import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
 import { dynamoHosts } from './hosts.ts';
 import { dynamoMetadata } from './metadata.ts';
 import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
@@ -14,5 +15,7 @@ export function dynamoEntityStore(doc: DynamoDBDocumentClient, tableName: string
     services: dynamoServices(table),
     roles: dynamoRoles(table),
     metadata: dynamoMetadata(table),
+    graphDefs: dynamoGraphDefs(table),
+    annotations: dynamoAnnotations(table),
   };
 }

@@ -50,3 +50,8 @@ export const metadataKeys = (orgId: string, target: MetadataTarget, namespace: s
   pk: metadataPartition(orgId, target),
   sk: namespace,
 });
+
+export const graphDefKeys = (orgId: string, name: string): Key => ({ pk: `O#${orgId}#GRAPHDEFS`, sk: name });
+export const graphDefsPartition = (orgId: string): string => `O#${orgId}#GRAPHDEFS`;
+export const annotationKeys = (orgId: string, id: string): Key => ({ pk: `O#${orgId}#ANNOTATIONS`, sk: id });
+export const annotationsPartition = (orgId: string): string => `O#${orgId}#ANNOTATIONS`;

@@ -4,6 +4,7 @@ import { assertEntityName } from '../../domain/names.ts';
 import type { Service } from '../../domain/service.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
+import { deleteServiceAnnotations } from '../graphs/annotations.ts';
 import { modifyHost } from '../hosts/change-host.ts';
 import { deleteAllMetadata } from '../metadata/metadata.ts';
 
@@ -55,7 +56,7 @@ export async function createService(
 
 /**
  * Primary course: take the service off every host, delete its roles and their metadata, its own
- * metadata, and last the service itself, so a retried delete finishes what a failed one started.
+ * metadata, annotations and metric names, and last the service itself, so a retried delete finishes what a failed one started.
  */
 export async function deleteService(deps: Deps, orgId: string, name: string): Promise<ServiceView> {
   const service = await getService(deps, orgId, name);
@@ -69,6 +70,9 @@ export async function deleteService(deps: Deps, orgId: string, name: string): Pr
     await deps.entities.roles.delete(orgId, name, role.name);
   }
   await deleteAllMetadata(deps, orgId, { kind: 'service', service: name });
+  await deleteServiceAnnotations(deps, orgId, name);
+  const owner = { kind: 'service' as const, id: name };
+  await deps.metrics.forgetNames(orgId, owner, await deps.metrics.names(orgId, owner));
   await deps.entities.services.delete(orgId, name);
   return { name: service.name, memo: service.memo, roles: roles.map((r) => r.name).sort() };
 }
