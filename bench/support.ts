@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BENCH_KEY = 'bench-key-0123456789abcdef';
+export const RESULTS = 'bench-results';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export interface Spawned {
+  url: string;
+  proc: ChildProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** `npm start`'s entry point in its own process (its request log discarded), on a fresh data dir. */
+export async function startSaba(dataDir = mkdtempSync(join(tmpdir(), 'saba-bench-'))): Promise<Spawned> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['infra/local/main.ts'], {
+    env: { ...process.env, PORT: String(port), SABA_DATA_DIR: dataDir, SABA_API_KEY: BENCH_KEY },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/api/v0/org`);
+  return { url, proc, dataDir, stop: () => stopProcess(proc) };
+}
+
+export function stopProcess(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+export async function api(url: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'X-Api-Key': BENCH_KEY, 'Content-Type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Record<string, unknown>>;
+}
+
+/** Registers hosts the way the agent does, `parallel` at a time; returns their ids. */
+export async function registerHosts(url: string, count: number, roleFullnames: string[] = [], parallel = 16) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - i) }, (_, j) =>
+      api(url, 'POST', '/api/v0/hosts', { name: `bench-${i + j}`, meta: {}, roleFullnames }),
+    );
+    ids.push(...(await Promise.all(batch)).map((r) => r.id as string));
+  }
+  return ids;
+}
+
+export function saveResult(name: string, result: unknown): void {
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+export const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
