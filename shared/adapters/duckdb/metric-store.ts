@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import {
   DOUBLE,
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
@@ -28,11 +28,6 @@ interface Row {
   time: number;
   value: number;
 }
-interface Lane {
-  conn: DuckDBConnection;
-  commits: GroupCommit<Work>;
-  pending: number;
-}
 type Work =
   | { kind: 'write'; rows: Row[]; created: SeriesRow[]; org: string; hostId?: string; at: number }
   | { kind: 'job'; run: () => Promise<void> };
@@ -42,13 +37,14 @@ const CHUNK_ROWS = 2048;
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-/** Rows [series, time, value] → points grouped by series id. */
-function groupBySeries(rows: unknown[][]): Map<number, MetricPoint[]> {
+/** Columns [series[], time[], value[]] → points grouped by series id (columnar reads convert 3–5× faster). */
+function groupBySeries([series = [], times = [], values = []]: unknown[][]): Map<number, MetricPoint[]> {
   const out = new Map<number, MetricPoint[]>();
-  for (const [series, time, value] of rows) {
-    const list = out.get(Number(series)) ?? [];
-    list.push({ time: Number(time), value: Number(value) });
-    out.set(Number(series), list);
+  for (let i = 0; i < series.length; i++) {
+    const id = Number(series[i]);
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push({ time: Number(times[i]), value: Number(values[i]) });
   }
   return out;
 }
@@ -62,56 +58,33 @@ export class DuckDbMetricStore implements MetricStore {
   readonly #series = new SeriesIndex();
   readonly #latest = new Map<number, MetricPoint>();
   readonly #seen = new Map<string, Map<string, number>>();
-  /** Lane 0 also creates series and runs jobs; the others only append points. */
-  readonly #lanes: Lane[];
+  readonly #writer: DuckDBConnection;
   readonly #reader: DuckDBConnection;
   readonly #instance: DuckDBInstance;
+  readonly #commits: GroupCommit<Work>;
+  /** Kept open across commits: each commit flushes it inside its transaction. */
+  #appender: DuckDBAppender | undefined;
   /** Arrival order of rows in `recent`: the largest wins a (series, time). */
   #seq = 1n;
   /** Series rows whose INSERT was rolled back: the next commit writes them again. */
   #unpersisted: SeriesRow[] = [];
 
-  private constructor(instance: DuckDBInstance, writers: DuckDBConnection[], reader: DuckDBConnection) {
+  private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
     this.#instance = instance;
+    this.#writer = writer;
     this.#reader = reader;
-    this.#lanes = writers.map((conn) => ({
-      conn,
-      pending: 0,
-      commits: new GroupCommit<Work>((work) => this.#commit(conn, work)),
-    }));
-  }
-
-  get #writer(): DuckDBConnection {
-    return (this.#lanes[0] as Lane).conn;
-  }
-
-  /**
-   * Two commits in flight at once: each waits mostly on its WAL fsync, so a second lane nearly
-   * doubles what the store acknowledges per second. Appends never conflict with each other.
-   */
-  #submit(work: Work, lane?: number): Promise<void> {
-    const chosen =
-      lane !== undefined
-        ? (this.#lanes[lane] ?? this.#lanes[0])
-        : this.#lanes.reduce((best, l) => (l.pending < best.pending ? l : best));
-    const target = chosen as Lane;
-    target.pending++;
-    return target.commits.submit(work).finally(() => {
-      target.pending--;
-    });
+    this.#commits = new GroupCommit<Work>((work) => this.#commit(work));
   }
 
   /** Opens (or creates) the database file; `:memory:` for a throwaway store. */
   static async open(path: string): Promise<DuckDbMetricStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path);
-    const writers = [await instance.connect()];
+    const writer = await instance.connect();
     // Checkpoints run inside a commit: at the default 16 MB of WAL one lands every few seconds under
     // load and stalls every post waiting on it. Fewer, larger ones keep p99 flat.
-    await (writers[0] as DuckDBConnection).run("SET checkpoint_threshold = '256MB'");
-    // One core stays with Node's event loop; on 2 cores this measured ~10% more acknowledged posts.
-    await (writers[0] as DuckDBConnection).run(`SET threads = ${Math.max(1, availableParallelism() - 1)}`);
-    const store = new DuckDbMetricStore(instance, writers, await instance.connect());
+    await writer.run("SET checkpoint_threshold = '256MB'");
+    const store = new DuckDbMetricStore(instance, writer, await instance.connect());
     await store.#load();
     return store;
   }
@@ -146,30 +119,26 @@ export class DuckDbMetricStore implements MetricStore {
       if (isNew) created.push(row);
       return { series: row, time: p.time, value: p.value };
     });
-    const changesSeries = created.length > 0 || rows.some((r) => r.series.hidden);
-    return this.#submit(
-      {
-        kind: 'write',
-        rows,
-        created,
-        org: orgId,
-        ...(owner.kind === 'host' && { hostId: owner.id }),
-        at: arrivedAt,
-      },
-      changesSeries ? 0 : undefined,
-    );
+    return this.#commits.submit({
+      kind: 'write',
+      rows,
+      created,
+      org: orgId,
+      ...(owner.kind === 'host' && { hostId: owner.id }),
+      at: arrivedAt,
+    });
   }
 
-  async #commit(conn: DuckDBConnection, work: Work[]): Promise<void> {
+  async #commit(work: Work[]): Promise<void> {
     const writes = work.filter((w) => w.kind === 'write');
-    if (writes.length > 0) await this.#commitWrites(conn, writes);
+    if (writes.length > 0) await this.#commitWrites(writes);
     for (const w of work) if (w.kind === 'job') await w.run();
   }
 
-  async #commitWrites(conn: DuckDBConnection, writes: Extract<Work, { kind: 'write' }>[]): Promise<void> {
-    const mainLane = conn === this.#writer;
-    const created = [...(mainLane ? this.#unpersisted : []), ...writes.flatMap((w) => w.created)];
-    if (mainLane) this.#unpersisted = [];
+  async #commitWrites(writes: Extract<Work, { kind: 'write' }>[]): Promise<void> {
+    const conn = this.#writer;
+    const created = [...this.#unpersisted, ...writes.flatMap((w) => w.created)];
+    this.#unpersisted = [];
     const unhide = writes.flatMap((w) => w.rows.filter((r) => r.series.hidden).map((r) => r.series));
     await conn.run('BEGIN TRANSACTION');
     try {
@@ -183,12 +152,13 @@ export class DuckDbMetricStore implements MetricStore {
       if (unhide.length > 0) {
         await conn.run(`UPDATE series SET hidden = false WHERE id IN (${unhide.map((s) => s.id).join(',')})`);
       }
-      const appender = await conn.createAppender('recent');
-      for (const chunk of this.#chunks(writes)) appender.appendDataChunk(chunk);
-      appender.closeSync();
+      this.#appender ??= await conn.createAppender('recent');
+      for (const chunk of this.#chunks(writes)) this.#appender.appendDataChunk(chunk);
+      this.#appender.flushSync();
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
+      this.#appender?.clear();
       this.#unpersisted.push(...created);
       throw err;
     }
@@ -239,8 +209,8 @@ export class DuckDbMetricStore implements MetricStore {
       [...ids.keys()].join(','),
     );
     const params = step <= 60 ? [a, b] : [a, b, step];
-    const rows = (await this.#reader.runAndReadAll(sql, params)).getRowsJS();
-    for (const [id, points] of groupBySeries(rows)) {
+    const columns = (await this.#reader.runAndReadAll(sql, params)).getColumnsJS();
+    for (const [id, points] of groupBySeries(columns)) {
       const owner = ids.get(id);
       if (owner !== undefined) result[owner] = points;
     }
@@ -283,7 +253,7 @@ export class DuckDbMetricStore implements MetricStore {
       );
       for (const r of rows) r.hidden = true;
     };
-    return this.#submit({ kind: 'job', run: job }, 0);
+    return this.#commits.submit({ kind: 'job', run: job });
   }
 
   async lastSeen(orgId: string): Promise<Record<string, number>> {
@@ -297,29 +267,27 @@ export class DuckDbMetricStore implements MetricStore {
   compact(now: number, retentionDays: number): Promise<void> {
     const cutoff = bucketOf(now - 26 * 3600, 3600);
     const expired = now - retentionDays * 86400;
-    return this.#submit(
-      {
-        kind: 'job',
-        run: async () => {
-          await this.#writer.run('BEGIN TRANSACTION');
-          try {
-            for (const sql of COMPACT) await this.#writer.run(sql, [cutoff]);
-            await this.#writer.run('DELETE FROM archive WHERE time < $1', [expired]);
-            await this.#writer.run('DELETE FROM hourly WHERE hour < $1', [expired]);
-            await this.#writer.run('COMMIT');
-          } catch (err) {
-            await this.#writer.run('ROLLBACK').catch(() => {});
-            throw err;
-          }
-        },
+    return this.#commits.submit({
+      kind: 'job',
+      run: async () => {
+        await this.#writer.run('BEGIN TRANSACTION');
+        try {
+          for (const sql of COMPACT) await this.#writer.run(sql, [cutoff]);
+          await this.#writer.run('DELETE FROM archive WHERE time < $1', [expired]);
+          await this.#writer.run('DELETE FROM hourly WHERE hour < $1', [expired]);
+          await this.#writer.run('COMMIT');
+        } catch (err) {
+          await this.#writer.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
       },
-      0,
-    );
+    });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#lanes.map((_, i) => this.#submit({ kind: 'job', run: async () => {} }, i)));
-    for (const lane of this.#lanes) lane.conn.closeSync();
+    await this.#commits.submit({ kind: 'job', run: async () => {} });
+    this.#appender?.closeSync();
+    this.#writer.closeSync();
     this.#reader.closeSync();
     this.#instance.closeSync();
   }

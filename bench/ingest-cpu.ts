@@ -1,0 +1,137 @@
+/**
+ * CPU milliseconds per agent post inside the ingest handler (what a Lambda invocation spends),
+ * with the DynamoDB metric store (dynalite runs in another process, so its work is not counted)
+ * and with the DuckDB store of local mode. Also counts the DynamoDB requests and write units the
+ * handler makes per post, for the cost model.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { composeAwsDeps } from '#shared/composition/aws.ts';
+import { composeLocalDeps } from '#shared/composition/local.ts';
+import type { ApiEvent } from '#shared/http/event.ts';
+import { createHttpHandler } from '#shared/http/http-handler.ts';
+import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import type { Deps } from '#shared/ports/deps.ts';
+import { createOrg } from '#shared/use-cases/admin.ts';
+import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
+import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { freePort, percentile, saveResult, stopProcess, waitForHttp } from './support.ts';
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
+const HOSTS = 50;
+const NAMES = Array.from({ length: 30 }, (_, i) => `metric.group${i % 6}.name${i}`);
+
+function event(hostId: string, time: number): ApiEvent {
+  const body = JSON.stringify(
+    NAMES.map((name, j) => ({ hostId, name, time, value: Math.random() * 100 + j })),
+  );
+  return {
+    rawPath: '/api/v0/tsdb',
+    rawQueryString: '',
+    headers: {},
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method: 'POST' },
+      authorizer: { lambda: { orgId: 'bench', permission: 'write' } },
+    },
+  } as unknown as ApiEvent;
+}
+
+async function measure(label: string, deps: Deps) {
+  await createOrg(deps, 'bench');
+  const hosts: string[] = [];
+  for (let i = 0; i < HOSTS; i++)
+    hosts.push((await registerHost(deps, 'bench', { name: `h${i}`, meta: {} })).id);
+  const handler = createHttpHandler(createIngestOperations(new WritableOwners(deps.clock)), deps);
+  const start = Math.floor(Date.now() / 1000) - 6 * 3600;
+  const post = async (n: number) => {
+    const res = await handler(
+      event(hosts[n % HOSTS] as string, start + Math.floor(n / HOSTS) * 60),
+      {} as never,
+    );
+    if (res.statusCode !== 200) throw new Error(res.body);
+  };
+  for (let n = 0; n < 200; n++) await post(n); // warm-up: JIT, host cache, connections
+  const walls: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let n = 200; n < 200 + POSTS; n++) {
+    const t0 = performance.now();
+    await post(n);
+    walls.push(performance.now() - t0);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  walls.sort((a, b) => a - b);
+  const result = {
+    store: label,
+    posts: POSTS,
+    cpu_ms_per_post: +((cpu.user + cpu.system) / 1000 / POSTS).toFixed(3),
+    wall_p50_ms: +percentile(walls, 0.5).toFixed(2),
+    wall_p99_ms: +percentile(walls, 0.99).toFixed(2),
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+async function dynamo() {
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    ['-e', `require('dynalite')({createTableMs:0}).listen(${port}, '127.0.0.1')`],
+    { stdio: 'ignore' },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(endpoint);
+    const raw = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await ensureTable(raw, 'entities');
+    await ensureTable(raw, 'metrics');
+    raw.destroy();
+    const deps = composeAwsDeps(
+      { tableName: 'entities', dynamoEndpoint: endpoint },
+      { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
+    );
+    return await measure('dynamodb (dynalite in another process)', deps);
+  } finally {
+    await stopProcess(proc);
+  }
+}
+
+async function duckdb() {
+  const dir = mkdtempSync(join(tmpdir(), 'saba-cpu-'));
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    ['-e', `require('dynalite')({createTableMs:0}).listen(${port}, '127.0.0.1')`],
+    { stdio: 'ignore' },
+  );
+  try {
+    const endpoint = `http://127.0.0.1:${port}`;
+    await waitForHttp(endpoint);
+    const raw = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await ensureTable(raw, 'saba');
+    raw.destroy();
+    const deps = await composeLocalDeps(dir, endpoint);
+    const result = await measure('duckdb (local mode, sequential posts: one commit each)', deps);
+    await deps.metrics.close();
+    return result;
+  } finally {
+    await stopProcess(proc);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = [await dynamo(), await duckdb()];
+saveResult('ingest-cpu', results);
