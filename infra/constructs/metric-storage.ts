@@ -12,8 +12,8 @@ export interface MetricStorageProps {
 /**
  * Where metric points live. DynamoDB (default): a table of minute, day and pulse items, expired by
  * TTL. Timestream (opt-in with `-c metricStore=timestream`, for accounts that still have it): a
- * database and table whose memory store holds the 24 h that posts may still change, and whose
- * magnetic store holds the retention.
+ * database and table with a 6-hour memory store, magnetic store writes for late points, and the
+ * retention in the magnetic store.
  */
 export class MetricStorage extends Construct {
   readonly kind: MetricStoreKind;
@@ -48,7 +48,9 @@ export class MetricStorage extends Construct {
     const table = new CfnTable(this, 'Points', {
       databaseName: database.ref,
       retentionProperties: {
-        MemoryStoreRetentionPeriodInHours: '48',
+        // Posts may be up to 24 h late; with magnetic store writes on, those older than the memory
+        // store's 6 h go straight to the magnetic store, so memory (the costly part) stays small.
+        MemoryStoreRetentionPeriodInHours: '6',
         MagneticStoreRetentionPeriodInDays: String(props.retentionDays),
       },
       magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApiEvent, AuthContext } from '#shared/http/event.ts';
 
@@ -27,6 +26,8 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+let requests = 0;
+
 /** The API Gateway HTTP API (payload format 2.0) event a Lambda handler would receive for this request. */
 export function toApiEvent(req: IncomingMessage, body: string, auth: AuthContext): ApiEvent {
   const target = req.url ?? '/';
@@ -49,10 +50,10 @@ export function toApiEvent(req: IncomingMessage, body: string, auth: AuthContext
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      requestId: randomUUID(),
+      requestId: `local-${++requests}`,
       routeKey: '$default',
       stage: '$default',
-      time: new Date(now).toISOString(),
+      time: String(now),
       timeEpoch: now,
       http: {
         method,

@@ -33,7 +33,7 @@ export class SabaApiStack extends Stack {
     const ingest = new SabaFunction(this, 'IngestFunction', {
       entry: 'ingest',
       description: 'POST /api/v0/tsdb and service tsdb: the agents’ every-minute posts',
-      memorySize: 1024,
+      memorySize: 512,
       timeout: Duration.seconds(10),
     })
       .bindTable(entities, 'ingest')

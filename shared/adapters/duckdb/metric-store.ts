@@ -42,8 +42,8 @@ function groupBySeries([series = [], times = [], values = []]: unknown[][]): Map
   const out = new Map<number, MetricPoint[]>();
   for (let i = 0; i < series.length; i++) {
     const id = Number(series[i]);
-    let list = out.get(id);
-    if (!list) out.set(id, (list = []));
+    const list = out.get(id) ?? [];
+    if (list.length === 0) out.set(id, list);
     list.push({ time: Number(times[i]), value: Number(values[i]) });
   }
   return out;
@@ -113,12 +113,12 @@ export class DuckDbMetricStore implements MetricStore {
   }
 
   write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
-    const created: SeriesRow[] = [];
-    const rows = points.map((p) => {
-      const { row, created: isNew } = this.#series.ensure(orgId, owner, p.name);
-      if (isNew) created.push(row);
-      return { series: row, time: p.time, value: p.value };
-    });
+    const { rows: series, created } = this.#series.ensureAll(
+      orgId,
+      owner,
+      points.map((p) => p.name),
+    );
+    const rows = points.map((p, i) => ({ series: series[i] as SeriesRow, time: p.time, value: p.value }));
     return this.#commits.submit({
       kind: 'write',
       rows,

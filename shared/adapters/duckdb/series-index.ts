@@ -9,14 +9,14 @@ export interface SeriesRow {
   hidden: boolean;
 }
 
-const keyOf = (org: string, kind: string, owner: string, name: string) =>
-  `${org}\0${kind}\0${owner}\0${name}`;
 const ownerKey = (org: string, kind: string, owner: string) => `${org}\0${kind}\0${owner}`;
 
-/** The series dictionary, kept in memory: (org, owner, name) ↔ integer id, names per owner. */
+/**
+ * The series dictionary, kept in memory: (org, owner, name) ↔ integer id. Owner first, then name,
+ * so a post of 30 points builds one key, not 30.
+ */
 export class SeriesIndex {
-  readonly #byKey = new Map<string, SeriesRow>();
-  readonly #byOwner = new Map<string, SeriesRow[]>();
+  readonly #byOwner = new Map<string, Map<string, SeriesRow>>();
   #nextId = 1;
 
   load(rows: SeriesRow[]): void {
@@ -24,39 +24,55 @@ export class SeriesIndex {
   }
 
   #add(row: SeriesRow): void {
-    this.#byKey.set(keyOf(row.org, row.kind, row.owner, row.name), row);
     const k = ownerKey(row.org, row.kind, row.owner);
-    const list = this.#byOwner.get(k) ?? [];
-    list.push(row);
-    this.#byOwner.set(k, list);
+    let names = this.#byOwner.get(k);
+    if (!names) {
+      names = new Map();
+      this.#byOwner.set(k, names);
+    }
+    names.set(row.name, row);
     this.#nextId = Math.max(this.#nextId, row.id + 1);
   }
 
-  find(org: string, owner: MetricOwner, name: string): SeriesRow | undefined {
-    return this.#byKey.get(keyOf(org, owner.kind, owner.id, name));
+  /** The owner's name → row map (empty when the owner has no series yet). */
+  #names(org: string, owner: MetricOwner): Map<string, SeriesRow> | undefined {
+    return this.#byOwner.get(ownerKey(org, owner.kind, owner.id));
   }
 
-  /** The row for a series, creating it (not yet persisted: `created` says so) when new. */
-  ensure(org: string, owner: MetricOwner, name: string): { row: SeriesRow; created: boolean } {
-    const found = this.find(org, owner, name);
-    if (found) return { row: found, created: false };
-    const row: SeriesRow = {
-      id: this.#nextId++,
-      org,
-      kind: owner.kind,
-      owner: owner.id,
-      name,
-      hidden: false,
-    };
-    this.#add(row);
-    return { row, created: true };
+  find(org: string, owner: MetricOwner, name: string): SeriesRow | undefined {
+    return this.#names(org, owner)?.get(name);
+  }
+
+  /** Rows for the names of one owner, creating (in memory only: `created` lists them) the new ones. */
+  ensureAll(org: string, owner: MetricOwner, names: string[]): { rows: SeriesRow[]; created: SeriesRow[] } {
+    const created: SeriesRow[] = [];
+    let known = this.#names(org, owner);
+    const rows = names.map((name) => {
+      const found = known?.get(name);
+      if (found) return found;
+      const row: SeriesRow = {
+        id: this.#nextId++,
+        org,
+        kind: owner.kind,
+        owner: owner.id,
+        name,
+        hidden: false,
+      };
+      this.#add(row);
+      known ??= this.#names(org, owner);
+      created.push(row);
+      return row;
+    });
+    return { rows, created };
   }
 
   ofOwner(org: string, owner: MetricOwner): SeriesRow[] {
-    return this.#byOwner.get(ownerKey(org, owner.kind, owner.id)) ?? [];
+    return [...(this.#names(org, owner)?.values() ?? [])];
   }
 
   byId(): Map<number, SeriesRow> {
-    return new Map([...this.#byKey.values()].map((r) => [r.id, r]));
+    const out = new Map<number, SeriesRow>();
+    for (const names of this.#byOwner.values()) for (const row of names.values()) out.set(row.id, row);
+    return out;
   }
 }
