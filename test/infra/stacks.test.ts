@@ -160,9 +160,10 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     data.resourceCountIs('AWS::Timestream::Database', 1);
     data.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
-        MemoryStoreRetentionPeriodInHours: '48',
+        MemoryStoreRetentionPeriodInHours: '6',
         MagneticStoreRetentionPeriodInDays: '90',
       },
+      MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
     });
     expect(Object.keys(data.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(1);
   });
