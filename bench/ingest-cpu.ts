@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeAwsDeps } from '#shared/composition/aws.ts';
 import { composeLocalDeps } from '#shared/composition/local.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
@@ -87,14 +86,8 @@ async function dynamo() {
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(endpoint);
-    const raw = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await ensureTable(raw, 'entities');
-    await ensureTable(raw, 'metrics');
-    raw.destroy();
+    await ensureTableAt(endpoint, 'entities');
+    await ensureTableAt(endpoint, 'metrics');
     const deps = composeAwsDeps(
       { tableName: 'entities', dynamoEndpoint: endpoint },
       { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
@@ -116,13 +109,7 @@ async function duckdb() {
   try {
     const endpoint = `http://127.0.0.1:${port}`;
     await waitForHttp(endpoint);
-    const raw = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await ensureTable(raw, 'saba');
-    raw.destroy();
+    await ensureTableAt(endpoint, 'saba');
     const deps = await composeLocalDeps(dir, endpoint);
     const result = await measure('duckdb (local mode, sequential posts: one commit each)', deps);
     await deps.metrics.close();

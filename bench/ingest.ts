@@ -23,7 +23,7 @@ const run = promisify(execFile);
 const LOADGEN = resolve('../shared/tools/agent-loadgen.mjs');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 2000);
-const LEVELS = (process.env.BENCH_LEVELS ?? '8,16,32,64,128').split(',').map(Number);
+const LEVELS = (process.env.BENCH_LEVELS ?? '8,16,32,64,128,256').split(',').map(Number);
 
 interface LoadResult {
   kind: string;

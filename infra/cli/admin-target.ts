@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import { LOCAL_TABLE_NAME } from '#shared/config.ts';
 import type { EntityDeps } from '#shared/ports/deps.ts';
@@ -49,13 +49,7 @@ export async function openAdminTarget(opts: {
     };
   }
   const dynamo = await startEmbeddedDynamo(opts.dataDir);
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, LOCAL_TABLE_NAME);
-  raw.destroy();
+  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME);
   return {
     deps: composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint }),
     close: dynamo.close,

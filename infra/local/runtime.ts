@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeLocalDeps, type LocalDeps } from '#shared/composition/local.ts';
 import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
@@ -36,13 +35,7 @@ export async function startLocalRuntime(
 ): Promise<LocalRuntime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const dynamo = await startEmbeddedDynamo(config.dataDir, { advertise: true });
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, LOCAL_TABLE_NAME);
-  raw.destroy();
+  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME);
 
   const deps = await composeLocalDeps(config.dataDir, dynamo.endpoint);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);

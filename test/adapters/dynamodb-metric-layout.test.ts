@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import {
   dayPartition,
   PULSE_SHARDS,
@@ -23,13 +22,7 @@ describe('DynamoDB metric layout on dynalite', () => {
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await ensureTable(raw, 'metrics');
-    raw.destroy();
+    await ensureTableAt(dynamo.endpoint, 'metrics');
     store = new DynamoMetricStore(doc(), 'metrics', { now: () => now * 1000 }, 460);
   });
   afterAll(() => dynamo.stop());

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import {
   RejectedRecordsException,
@@ -8,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { TimestreamMetricStore } from '#shared/adapters/timestream/metric-store.ts';
 import type { NamedPoint } from '#shared/domain/metrics.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
@@ -31,13 +30,7 @@ describe('Timestream metric store (Timestream mocked, pulses on dynalite)', () =
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    await ensureTable(raw, 'entities');
-    raw.destroy();
+    await ensureTableAt(dynamo.endpoint, 'entities');
     store = new TimestreamMetricStore({
       write: new TimestreamWriteClient({ region: 'us-east-1' }),
       query: new TimestreamQueryClient({ region: 'us-east-1' }),

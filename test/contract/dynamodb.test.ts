@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { PULSE_SHARDS } from '#shared/adapters/dynamodb/metric-keys.ts';
 import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
 import { startTestDynamo } from '../support/dynalite.ts';
@@ -8,13 +7,7 @@ import { metricStoreContract } from './metric-store.contract.ts';
 
 metricStoreContract('DynamoDB on dynalite', async () => {
   const dynamo = await startTestDynamo();
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(raw, 'metrics');
-  raw.destroy();
+  await ensureTableAt(dynamo.endpoint, 'metrics');
   const clock = { now: () => 1_764_000_000_000 + 5 * 86400_000 };
   const open = () =>
     new DynamoMetricStore(createDocumentClient({ endpoint: dynamo.endpoint }), 'metrics', clock, 460);

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 
@@ -24,13 +23,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
   return {
     endpoint,
     async deps(tableName = `table-${++n}`) {
-      const raw = new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      });
-      await ensureTable(raw, tableName);
-      raw.destroy();
+      await ensureTableAt(endpoint, tableName);
       return {
         ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }),
         metrics: await DuckDbMetricStore.open(':memory:'),

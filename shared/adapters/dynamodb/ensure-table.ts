@@ -1,7 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
@@ -31,4 +31,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+}
+
+/** `ensureTable` against a dynalite endpoint (local mode, the admin CLI, tests and benchmarks). */
+export async function ensureTableAt(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTable(client, tableName);
+  } finally {
+    client.destroy();
+  }
 }
