@@ -19,6 +19,7 @@ import {
   type NamedPoint,
 } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
+import { DerivedState } from './derived-state.ts';
 import { GroupCommit } from './group-commit.ts';
 import { BUCKET_READ, COMPACT, HOURLY_READ, LATEST_ALL, RAW_READ, SCHEMA } from './schema.ts';
 import { SeriesIndex, type SeriesRow } from './series-index.ts';
@@ -56,8 +57,7 @@ function groupBySeries([series = [], times = [], values = []]: unknown[][]): Map
  */
 export class DuckDbMetricStore implements MetricStore {
   readonly #series = new SeriesIndex();
-  readonly #latest = new Map<number, MetricPoint>();
-  readonly #seen = new Map<string, Map<string, number>>();
+  readonly #derived = new DerivedState();
   readonly #writer: DuckDBConnection;
   readonly #reader: DuckDBConnection;
   readonly #instance: DuckDBInstance;
@@ -101,15 +101,9 @@ export class DuckDbMetricStore implements MetricStore {
     for (const [id, time, value] of (await this.#writer.runAndReadAll(LATEST_ALL)).getRowsJS()) {
       const row = byId.get(Number(id));
       if (!row) continue;
-      this.#latest.set(row.id, { time: Number(time), value: Number(value) });
-      if (row.kind === 'host') this.#markSeen(row.org, row.owner, Number(time));
+      this.#derived.offer(row.id, { time: Number(time), value: Number(value) });
+      if (row.kind === 'host') this.#derived.markSeen(row.org, row.owner, Number(time));
     }
-  }
-
-  #markSeen(org: string, hostId: string, at: number): void {
-    const hosts = this.#seen.get(org) ?? new Map<string, number>();
-    hosts.set(hostId, Math.max(at, hosts.get(hostId) ?? 0));
-    this.#seen.set(org, hosts);
   }
 
   write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
@@ -165,10 +159,9 @@ export class DuckDbMetricStore implements MetricStore {
     for (const w of writes) {
       for (const r of w.rows) {
         r.series.hidden = false;
-        const prev = this.#latest.get(r.series.id);
-        if (!prev || r.time >= prev.time) this.#latest.set(r.series.id, { time: r.time, value: r.value });
+        this.#derived.offer(r.series.id, { time: r.time, value: r.value });
       }
-      if (w.hostId) this.#markSeen(w.org, w.hostId, w.at);
+      if (w.hostId) this.#derived.markSeen(w.org, w.hostId, w.at);
     }
   }
 
@@ -227,7 +220,7 @@ export class DuckDbMetricStore implements MetricStore {
       const values: Record<string, MetricPoint | null> = {};
       for (const name of names) {
         const row = this.#series.find(orgId, { kind: 'host', id: hostId }, name);
-        values[name] = (row && this.#latest.get(row.id)) ?? null;
+        values[name] = (row && this.#derived.latest(row.id)) ?? null;
       }
       out[hostId] = values;
     }
@@ -257,7 +250,7 @@ export class DuckDbMetricStore implements MetricStore {
   }
 
   async lastSeen(orgId: string): Promise<Record<string, number>> {
-    return Object.fromEntries(this.#seen.get(orgId) ?? []);
+    return this.#derived.lastSeen(orgId);
   }
 
   /**
