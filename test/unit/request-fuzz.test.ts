@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOperations } from '#shared/http/api-operations.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
 import { createHttpHandler, type HttpHandler } from '#shared/http/http-handler.ts';
+import { createIngestOperations } from '#shared/http/operations/ingest.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
+import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
+import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 
 const segment = fc.oneof(
@@ -50,21 +53,81 @@ const hostish = fc.record(
   { requiredKeys: [] },
 );
 
+/** A live host of the fuzzed organization, so metric posts also reach the store. */
+const KNOWN_HOST = 'FuzzHost001';
+
+/** Metric posts: arrays of point-like objects, with wrong types, odd names, huge and tiny numbers. */
+const pointish = fc.record(
+  {
+    hostId: fc.oneof(
+      fc.constant(KNOWN_HOST),
+      fc.constant(KNOWN_HOST),
+      fc.string({ maxLength: 12 }),
+      fc.integer(),
+      fc.constant(null),
+    ),
+    name: fc.oneof(fc.stringMatching(/^[a-z.]{1,20}$/), fc.string(), fc.constant('')),
+    time: fc.oneof(fc.integer(), fc.double(), fc.constant(-1), fc.constant(2 ** 40), fc.string()),
+    value: fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.string(),
+      fc.constant(null),
+    ),
+  },
+  { requiredKeys: [] },
+);
+
 const body = fc.oneof(
   fc.constant(undefined),
   fc.string(),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   hostish.map((v) => JSON.stringify(v)),
+  fc.array(pointish, { maxLength: 5 }).map((v) => JSON.stringify(v)),
+  fc.constantFrom(
+    '[{"hostId":"x","name":"a","time":1,"value":1e999}]',
+    '[{"name":"a","time":1e999,"value":1}]',
+    'null',
+  ),
 );
 
+const NOW = Math.floor(Date.now() / 1000);
+
+/** Agent-like posts, mostly well formed, sometimes with one field gone wrong. */
+const nearlyValidPoint = fc.record({
+  hostId: fc.oneof({ weight: 9, arbitrary: fc.constant(KNOWN_HOST) }, { weight: 1, arbitrary: fc.string() }),
+  name: fc.oneof(
+    { weight: 9, arbitrary: fc.stringMatching(/^[a-z][a-z.]{0,19}$/) },
+    { weight: 1, arbitrary: fc.string() },
+  ),
+  time: fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: NOW - 90_000, max: NOW + 7200 }) },
+    { weight: 1, arbitrary: fc.double() },
+  ),
+  value: fc.oneof(
+    { weight: 9, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    { weight: 1, arbitrary: fc.string() },
+  ),
+});
+const tsdbPost = fc.record({
+  method: fc.constant('POST'),
+  path: fc.constant('/api/v0/tsdb'),
+  query: fc.constant(''),
+  body: fc.array(nearlyValidPoint, { maxLength: 8 }).map((v) => JSON.stringify(v)),
+  base64: fc.constant(false),
+});
+
 const event = fc
-  .record({
-    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-    path,
-    query: fc.string({ maxLength: 40 }),
-    body,
-    base64: fc.boolean(),
-  })
+  .oneof(
+    fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+      path,
+      query: fc.string({ maxLength: 40 }),
+      body,
+      base64: fc.boolean(),
+    }),
+    tsdbPost,
+  )
   .map(
     ({ method, path, query, body, base64 }) =>
       ({
@@ -90,12 +153,17 @@ describe('request parsing under random input', () => {
     dynamo = await startTestDynamo();
     const deps = await dynamo.deps();
     await createOrg(deps, 'fuzz');
-    handler = createHttpHandler(apiOperations, deps);
+    await registerHost({ ...deps, newId: () => KNOWN_HOST }, 'fuzz', { name: 'fuzz', meta: {} });
+    handler = createHttpHandler(
+      { ...apiOperations, ...createIngestOperations(new WritableOwners(deps.clock)) },
+      deps,
+    );
   });
   afterAll(() => dynamo.stop());
 
   it('never answers 5xx, and always answers JSON', async () => {
     const errors: string[] = [];
+    let stored = 0;
     const log = console.error;
     console.error = (...args: unknown[]) => errors.push(args.map(String).join(' '));
     try {
@@ -107,12 +175,14 @@ describe('request parsing under random input', () => {
           );
           expect(() => JSON.parse(res.body)).not.toThrow();
           if (res.statusCode >= 400) expect(typeof JSON.parse(res.body).error.message).toBe('string');
+          if (e.rawPath === '/api/v0/tsdb' && res.statusCode === 200) stored++;
         }),
-        { numRuns: 400 },
+        { numRuns: 600 },
       );
     } finally {
       console.error = log;
     }
     expect(errors).toEqual([]);
+    expect(stored).toBeGreaterThan(0); // the generator does reach the write path
   });
 });
