@@ -144,6 +144,8 @@ describe('Timestream metric store (Timestream mocked, pulses on dynalite)', () =
   });
 
   it('escapes quotes in literals', async () => {
+    writeMock.on(WriteRecordsCommand).resolves({});
+    await store.write("o'1", { kind: 'host', id: "h'1" }, [{ name: 'm', time: T, value: 1 }], T);
     queryMock.on(QueryCommand).resolves(page(['owner', 't', 'v'], []));
     await store.range("o'1", { kind: 'host', id: "h'1" }, 'm', T, T, 60);
     const sql = queryMock.commandCalls(QueryCommand)[0]?.args[0].input.QueryString ?? '';
@@ -152,6 +154,8 @@ describe('Timestream metric store (Timestream mocked, pulses on dynalite)', () =
   });
 
   it('answers latest values from the newest rows of hosts that have posted', async () => {
+    writeMock.on(WriteRecordsCommand).resolves({});
+    await store.write('o1', host, [{ name: 'memory.used', time: T + 15000, value: 100 }], T + 15005);
     queryMock.on(QueryCommand).resolves(
       page(
         ['owner', 't', 'loadavg5', 'memory.used'],
@@ -161,11 +165,25 @@ describe('Timestream metric store (Timestream mocked, pulses on dynalite)', () =
         ],
       ),
     );
-    expect(await store.latest('o1', ['h1', 'never'], ['loadavg5', 'memory.used'])).toEqual({
-      h1: { loadavg5: { time: T + 14940, value: 0.5 }, 'memory.used': { time: T + 15000, value: 100 } },
-      never: { loadavg5: null, 'memory.used': null },
+    expect(await store.latest('o1', ['h1', 'never'], ['loadavg5', 'memory.used', 'never.posted'])).toEqual({
+      h1: {
+        loadavg5: { time: T + 14940, value: 0.5 },
+        'memory.used': { time: T + 15000, value: 100 },
+        'never.posted': null,
+      },
+      never: { loadavg5: null, 'memory.used': null, 'never.posted': null },
     });
     const sql = queryMock.commandCalls(QueryCommand)[0]?.args[0].input.QueryString ?? '';
     expect(sql).toContain(`owner IN ('h1')`);
+    // Timestream refuses a query naming a measure it has never seen: such names are not asked for
+    expect(sql).not.toContain('never.posted');
+  });
+
+  it('does not query owners that never posted the metric', async () => {
+    expect(await store.rangeMany('o1', [{ kind: 'host', id: 'ghost' }], 'loadavg5', T, T + 60, 60)).toEqual({
+      ghost: [],
+    });
+    expect(await store.range('o1', host, 'no.such.metric', T, T + 60, 60)).toEqual([]);
+    expect(queryMock.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });

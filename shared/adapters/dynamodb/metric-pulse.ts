@@ -4,7 +4,7 @@ import { ownerOfPulse, PULSE_SHARDS, pulseKeys, pulsePartition } from './metric-
 import { type Item, queryAll, type Table } from './table.ts';
 
 /**
- * Reads of the pulse items (see metric-keys.ts), shared by the DynamoDB and Timestream metric
+ * Reads of the pulse items (`pulsesOf` returns `sk`, `lt` and the name set `n`) (see metric-keys.ts), shared by the DynamoDB and Timestream metric
  * stores: with Timestream the pulses live in the entity table.
  */
 export async function pulsesOf(table: Table, org: string, owners: MetricOwner[]): Promise<Map<string, Item>> {
@@ -14,7 +14,7 @@ export async function pulsesOf(table: Table, org: string, owners: MetricOwner[])
     while (keys.length > 0) {
       const out = await table.doc.send(
         new BatchGetCommand({
-          RequestItems: { [table.name]: { Keys: keys, ProjectionExpression: 'sk, lt' } },
+          RequestItems: { [table.name]: { Keys: keys, ProjectionExpression: 'sk, lt, n' } },
         }),
       );
       for (const item of out.Responses?.[table.name] ?? []) found.set(ownerOfPulse(item.sk).id, item);

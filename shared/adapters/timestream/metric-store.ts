@@ -106,6 +106,7 @@ export class TimestreamMetricStore implements MetricStore {
     await touchPulse(this.#pulses, orgId, owner, points, arrivedAt);
   }
 
+  /** Only owners that ever posted the name are queried: Timestream refuses a query naming an unknown measure. */
   async rangeMany(
     orgId: string,
     owners: MetricOwner[],
@@ -115,9 +116,11 @@ export class TimestreamMetricStore implements MetricStore {
     step: number,
   ) {
     const result: Record<string, MetricPoint[]> = Object.fromEntries(owners.map((o) => [o.id, []]));
-    if (owners.length === 0) return result;
+    const pulses = await pulsesOf(this.#pulses, orgId, owners);
+    const posted = owners.filter((o) => (pulses.get(o.id)?.n as Set<string> | undefined)?.has(name));
+    if (posted.length === 0) return result;
     const [a, b] = coveredSpan(from, to, step);
-    const rows = await queryAll(this.#query, rangeQuery(this.#target, orgId, owners, name, a, b, step));
+    const rows = await queryAll(this.#query, rangeQuery(this.#target, orgId, posted, name, a, b, step));
     for (const row of rows) {
       if (row.owner == null || row.t == null || row.v == null) continue;
       result[row.owner]?.push({ time: Math.floor(Number(row.t)), value: Number(row.v) });
@@ -140,12 +143,14 @@ export class TimestreamMetricStore implements MetricStore {
     );
     const newest = [...pulses.values()].map((p) => Number(p.lt));
     const live = hostIds.filter((id) => pulses.has(id));
-    if (live.length === 0) return out;
-    const sql = latestQuery(this.#target, orgId, live, names, Math.min(...newest) - 900, Math.max(...newest));
+    const known = new Set([...pulses.values()].flatMap((p) => [...((p.n as Set<string> | undefined) ?? [])]));
+    const asked = names.filter((n) => known.has(n));
+    if (live.length === 0 || asked.length === 0) return out;
+    const sql = latestQuery(this.#target, orgId, live, asked, Math.min(...newest) - 900, Math.max(...newest));
     for (const row of await queryAll(this.#query, sql)) {
       const values = row.owner == null ? undefined : out[row.owner];
       if (!values || row.t == null) continue;
-      for (const n of names) {
+      for (const n of asked) {
         const v = row[n];
         if (values[n] === null && v != null)
           values[n] = { time: Math.floor(Number(row.t)), value: Number(v) };

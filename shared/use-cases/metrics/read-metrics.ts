@@ -46,6 +46,7 @@ export async function readRoleMetric(
 }
 
 export const MAX_LATEST_HOSTS = 1000;
+export const MAX_LATEST_NAMES = 100;
 
 /** `GET /api/v0/tsdb/latest`: hosts of other organizations (or none) are simply not found, never shown. */
 export async function latestValues(
