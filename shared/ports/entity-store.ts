@@ -26,6 +26,8 @@ export interface EntityStore {
     get(orgId: string, hostId: string): Promise<Host | undefined>;
     /** Every host of the organization, retired ones included. */
     list(orgId: string): Promise<Host[]>;
+    /** The hosts with these ids (unknown ids are left out), in batches. */
+    getMany(orgId: string, hostIds: string[]): Promise<Host[]>;
     /** Writes the host if its stored version is `host.version - 1` (or it is new at version 1); else StaleWriteError. */
     save(host: Host): Promise<void>;
     /** Host id holding this custom identifier, if any. */
@@ -59,6 +61,16 @@ export interface EntityStore {
     put(orgId: string, target: MetadataTarget, entry: MetadataEntry): Promise<void>;
     /** Returns false when there was nothing to delete. */
     delete(orgId: string, target: MetadataTarget, namespace: string): Promise<boolean>;
+  };
+  /**
+   * Which hosts carry a role: an index kept beside the hosts so role graphs and role-filtered lists
+   * read one partition, never every host. Readers confirm against the host itself.
+   */
+  roleMembers: {
+    add(orgId: string, service: string, role: string, hostId: string): Promise<void>;
+    remove(orgId: string, service: string, role: string, hostId: string): Promise<void>;
+    /** Host ids of one role, or of every role of the service. */
+    hostIds(orgId: string, service: string, role?: string): Promise<string[]>;
   };
   graphDefs: {
     list(orgId: string): Promise<GraphDef[]>;

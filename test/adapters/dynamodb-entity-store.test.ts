@@ -3,6 +3,8 @@ import { hashApiKey } from '#shared/domain/api-key.ts';
 import type { Host } from '#shared/domain/host.ts';
 import { StaleWriteError } from '#shared/errors.ts';
 import type { Deps } from '#shared/ports/deps.ts';
+import { listHosts } from '#shared/use-cases/hosts/find-hosts.ts';
+import { saveHost } from '#shared/use-cases/hosts/save-host.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 
 const host = (over: Partial<Host> = {}): Host => ({
@@ -107,6 +109,37 @@ describe('DynamoDB entity store on dynalite', () => {
     expect((await md.list('o1', t)).map((e) => e.namespace)).toEqual(['a']);
     expect(await md.delete('o1', t, 'a')).toBe(true);
     expect(await md.delete('o1', t, 'a')).toBe(false);
+  });
+
+  it('indexes role members per service and role, and reads hosts in batches', async () => {
+    const members = deps.entities.roleMembers;
+    await members.add('o1', 'shop', 'web', 'h1');
+    await members.add('o1', 'shop', 'web', 'h2');
+    await members.add('o1', 'shop', 'db', 'h2');
+    await members.add('o1', 'shopx', 'web', 'h9');
+    expect((await members.hostIds('o1', 'shop', 'web')).sort()).toEqual(['h1', 'h2']);
+    expect((await members.hostIds('o1', 'shop')).sort()).toEqual(['h1', 'h2']);
+    expect(await members.hostIds('o2', 'shop')).toEqual([]);
+    await members.remove('o1', 'shop', 'web', 'h1');
+    expect(await members.hostIds('o1', 'shop', 'web')).toEqual(['h2']);
+
+    const ids = Array.from({ length: 130 }, (_, i) => `many-${i}`);
+    for (const id of ids) await deps.entities.hosts.save(host({ id }));
+    const got = await deps.entities.hosts.getMany('o1', [...ids, 'missing', ids[0] as string]);
+    expect(got.map((h) => h.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('keeps the role index in line with saved hosts, and readers ignore stale entries', async () => {
+    const h = host({ orgId: 'o3', id: 'r1', roles: { app: ['api', 'web'] } });
+    await saveHost(deps, undefined, h);
+    expect((await deps.entities.roleMembers.hostIds('o3', 'app')).sort()).toEqual(['r1']);
+    const moved = { ...h, roles: { app: ['api'] }, version: 2 };
+    await saveHost(deps, h, moved);
+    expect(await deps.entities.roleMembers.hostIds('o3', 'app', 'web')).toEqual([]);
+    await deps.entities.roleMembers.add('o3', 'app', 'web', 'r1'); // a stale entry, as after a crash
+    expect(await listHosts(deps, 'o3', { service: 'app', roles: ['web'], statuses: [] })).toEqual([]);
+    await saveHost(deps, moved, { ...moved, isRetired: true, version: 3 });
+    expect(await deps.entities.roleMembers.hostIds('o3', 'app', 'api')).toEqual([]);
   });
 
   it('creates organizations once', async () => {

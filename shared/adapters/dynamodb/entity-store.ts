@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EntityStore } from '../../ports/entity-store.ts';
 import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
-import { dynamoHosts } from './hosts.ts';
+import { dynamoHosts, dynamoRoleMembers } from './hosts.ts';
 import { dynamoMetadata } from './metadata.ts';
 import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
 import { dynamoRoles, dynamoServices } from './services-and-roles.ts';
@@ -12,6 +12,7 @@ export function dynamoEntityStore(doc: DynamoDBDocumentClient, tableName: string
     orgs: dynamoOrgs(table),
     apiKeys: dynamoApiKeys(table),
     hosts: dynamoHosts(table),
+    roleMembers: dynamoRoleMembers(table),
     services: dynamoServices(table),
     roles: dynamoRoles(table),
     metadata: dynamoMetadata(table),

@@ -1,8 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Host } from '../../domain/host.ts';
 import { StaleWriteError } from '../../errors.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
-import { customIdentifierKeys, hostKeys, hostsPartition } from './keys.ts';
+import {
+  customIdentifierKeys,
+  hostKeys,
+  hostsPartition,
+  roleMemberKeys,
+  roleMembersPartition,
+} from './keys.ts';
 import { conditionally, type Item, queryAll, type Table } from './table.ts';
 
 /** meta and interfaces are stored as JSON text so they come back exactly as registered. */
@@ -36,6 +42,24 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
 
     async list(orgId) {
       return (await queryAll(table, hostsPartition(orgId))).map(fromItem);
+    },
+
+    async getMany(orgId, hostIds) {
+      const hosts: Host[] = [];
+      const unique = [...new Set(hostIds)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Record<string, unknown>[] = unique
+          .slice(i, i + 100)
+          .map((id) => ({ ...hostKeys(orgId, id) }));
+        while (keys.length > 0) {
+          const out = await table.doc.send(
+            new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys } } }),
+          );
+          hosts.push(...(out.Responses?.[table.name] ?? []).map(fromItem));
+          keys = (out.UnprocessedKeys?.[table.name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        }
+      }
+      return hosts;
     },
 
     async save(host) {
@@ -89,6 +113,32 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
           }),
         ),
       );
+    },
+  };
+}
+
+export function dynamoRoleMembers(table: Table): EntityStore['roleMembers'] {
+  return {
+    async add(orgId, service, role, hostId) {
+      await table.doc.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: { ...roleMemberKeys(orgId, service, role, hostId), hostId },
+        }),
+      );
+    },
+    async remove(orgId, service, role, hostId) {
+      await table.doc.send(
+        new DeleteCommand({ TableName: table.name, Key: roleMemberKeys(orgId, service, role, hostId) }),
+      );
+    },
+    async hostIds(orgId, service, role) {
+      const items = await queryAll(
+        table,
+        roleMembersPartition(orgId, service),
+        role === undefined ? undefined : `${role}#`,
+      );
+      return [...new Set(items.map((i) => i.hostId as string))];
     },
   };
 }

@@ -55,3 +55,11 @@ export const graphDefKeys = (orgId: string, name: string): Key => ({ pk: `O#${or
 export const graphDefsPartition = (orgId: string): string => `O#${orgId}#GRAPHDEFS`;
 export const annotationKeys = (orgId: string, id: string): Key => ({ pk: `O#${orgId}#ANNOTATIONS`, sk: id });
 export const annotationsPartition = (orgId: string): string => `O#${orgId}#ANNOTATIONS`;
+
+/** Role membership: one partition per service, `role#hostId` sort keys, so a role is one prefix Query. */
+export const roleMemberKeys = (orgId: string, service: string, role: string, hostId: string): Key => ({
+  pk: `O#${orgId}#MEMBERS#${service}`,
+  sk: `${role}#${hostId}`,
+});
+export const roleMembersPartition = (orgId: string, service: string): string =>
+  `O#${orgId}#MEMBERS#${service}`;

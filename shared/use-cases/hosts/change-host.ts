@@ -4,6 +4,7 @@ import type { Deps } from '../../ports/deps.ts';
 import { ensureRoles } from '../ensure-roles.ts';
 import { retryOnStale } from '../retry.ts';
 import { getActiveHost, getActiveHosts, getHost } from './get-host.ts';
+import { saveHost } from './save-host.ts';
 
 /** Read-modify-write of one host under its version condition. */
 export function modifyHost(
@@ -16,7 +17,7 @@ export function modifyHost(
   return retryOnStale(async () => {
     const current = await load(deps, orgId, hostId);
     const next = { ...current, ...change(current), version: current.version + 1 };
-    await deps.entities.hosts.save(next);
+    await saveHost(deps, current, next);
     return next;
   });
 }

@@ -27,6 +27,16 @@ function matches(host: Host, f: HostFilter, statuses: HostStatus[]): boolean {
   return true;
 }
 
+/** Candidates from the role index (one partition), instead of every host of the organization. */
+async function hostsOfService(deps: Deps, orgId: string, service: string, roles: string[]): Promise<Host[]> {
+  const members = deps.entities.roleMembers;
+  const ids =
+    roles.length > 0
+      ? (await Promise.all(roles.map((r) => members.hostIds(orgId, service, r)))).flat()
+      : await members.hostIds(orgId, service);
+  return deps.entities.hosts.getMany(orgId, ids);
+}
+
 /** `GET /api/v0/hosts`: retired hosts are never listed; `customIdentifier` matches exactly. */
 export async function listHosts(deps: Deps, orgId: string, filter: HostFilter): Promise<Host[]> {
   const statuses = filter.statuses.length > 0 ? filter.statuses : DEFAULT_STATUSES;
@@ -35,7 +45,10 @@ export async function listHosts(deps: Deps, orgId: string, filter: HostFilter): 
     const host = owner === undefined ? undefined : await deps.entities.hosts.get(orgId, owner);
     return host && matches(host, filter, statuses) ? [host] : [];
   }
-  const hosts = await deps.entities.hosts.list(orgId);
+  const hosts =
+    filter.service === undefined
+      ? await deps.entities.hosts.list(orgId)
+      : await hostsOfService(deps, orgId, filter.service, filter.roles);
   return hosts.filter((h) => matches(h, filter, statuses)).sort((a, b) => a.createdAt - b.createdAt);
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../../ports/deps.ts';
 import type { HostBody } from '../../schemas/host.ts';
 import { ensureRoles } from '../ensure-roles.ts';
 import { claimCustomIdentifier, normalizeCustomIdentifier } from './custom-identifier.ts';
+import { saveHost } from './save-host.ts';
 
 export const checksOf = (body: HostBody): HostCheck[] =>
   (body.checks ?? []).map((c) => ({ name: c.name, ...(c.memo ? { memo: c.memo } : {}) }));
@@ -40,6 +41,6 @@ export async function registerHost(deps: Deps, orgId: string, body: HostBody): P
     checks: checksOf(body),
     version: 1,
   };
-  await deps.entities.hosts.save(host);
+  await saveHost(deps, undefined, host);
   return { id };
 }

@@ -6,6 +6,7 @@ import { retryOnStale } from '../retry.ts';
 import { claimCustomIdentifier, normalizeCustomIdentifier } from './custom-identifier.ts';
 import { getActiveHost } from './get-host.ts';
 import { checksOf } from './register-host.ts';
+import { saveHost } from './save-host.ts';
 
 /**
  * `PUT /api/v0/hosts/<id>`: name, meta, interfaces and checks are replaced; roles are only added;
@@ -43,7 +44,7 @@ export async function updateHost(
       roles: addRoles(current.roles, refs),
       version: current.version + 1,
     };
-    await deps.entities.hosts.save(next);
+    await saveHost(deps, current, next);
     return customIdentifier;
   });
   if (hasCi && previousCi !== undefined && previousCi !== nextCi) {

@@ -38,7 +38,8 @@ export async function readRoleMetric(
   q: RangeQuery,
 ): Promise<Record<string, MetricPoint[]>> {
   await getRole(deps, orgId, service, role);
-  const hosts = (await deps.entities.hosts.list(orgId)).filter(
+  const ids = await deps.entities.roleMembers.hostIds(orgId, service, role);
+  const hosts = (await deps.entities.hosts.getMany(orgId, ids)).filter(
     (h) => !h.isRetired && h.roles[service]?.includes(role),
   );
   const owners = hosts.map((h): MetricOwner => ({ kind: 'host', id: h.id }));

@@ -53,7 +53,10 @@ export async function deleteRole(
   name: string,
 ): Promise<RoleView> {
   const role = await getRole(deps, orgId, service, name);
-  const hosts = await deps.entities.hosts.list(orgId);
+  const hosts = await deps.entities.hosts.getMany(
+    orgId,
+    await deps.entities.roleMembers.hostIds(orgId, service, name),
+  );
   for (const host of hosts.filter((h) => !h.isRetired && h.roles[service]?.includes(name))) {
     await modifyHost(deps, orgId, host.id, (h) => ({ roles: withoutRole(h.roles, { service, role: name }) }));
   }

@@ -61,7 +61,10 @@ export async function createService(
 export async function deleteService(deps: Deps, orgId: string, name: string): Promise<ServiceView> {
   const service = await getService(deps, orgId, name);
   const roles = await deps.entities.roles.list(orgId, name);
-  const hosts = await deps.entities.hosts.list(orgId);
+  const hosts = await deps.entities.hosts.getMany(
+    orgId,
+    await deps.entities.roleMembers.hostIds(orgId, name),
+  );
   for (const host of hosts.filter((h) => !h.isRetired && h.roles[name])) {
     await modifyHost(deps, orgId, host.id, (h) => ({ roles: withoutService(h.roles, name) }));
   }

@@ -1,0 +1,33 @@
+import type { Host, HostRoles } from '../../domain/host.ts';
+import type { Deps } from '../../ports/deps.ts';
+
+const pairs = (roles: HostRoles, live: boolean): string[] =>
+  live ? Object.entries(roles).flatMap(([service, rs]) => rs.map((role) => `${service}\0${role}`)) : [];
+
+/**
+ * Writes the host, then brings the role index in line: every role it now has is (re)written, so a
+ * crash between the two writes heals on the host's next save; roles it lost, or all of them when it
+ * is retired, are removed. Readers of the index confirm against the host, so a stale entry is harmless.
+ */
+export async function saveHost(
+  deps: Pick<Deps, 'entities'>,
+  previous: Host | undefined,
+  next: Host,
+): Promise<void> {
+  await deps.entities.hosts.save(next);
+  const now = new Set(pairs(next.roles, !next.isRetired));
+  const before = previous ? pairs(previous.roles, !previous.isRetired) : [];
+  const members = deps.entities.roleMembers;
+  await Promise.all([
+    ...[...now].map((p) => {
+      const [service = '', role = ''] = p.split('\0');
+      return members.add(next.orgId, service, role, next.id);
+    }),
+    ...before
+      .filter((p) => !now.has(p))
+      .map((p) => {
+        const [service = '', role = ''] = p.split('\0');
+        return members.remove(next.orgId, service, role, next.id);
+      }),
+  ]);
+}
