@@ -37,8 +37,10 @@ export async function readRoleMetric(
   role: string,
   q: RangeQuery,
 ): Promise<Record<string, MetricPoint[]>> {
-  await getRole(deps, orgId, service, role);
-  const ids = await deps.entities.roleMembers.hostIds(orgId, service, role);
+  const [, ids] = await Promise.all([
+    getRole(deps, orgId, service, role),
+    deps.entities.roleMembers.hostIds(orgId, service, role),
+  ]);
   const hosts = (await deps.entities.hosts.getMany(orgId, ids)).filter(
     (h) => !h.isRetired && h.roles[service]?.includes(role),
   );
