@@ -46,7 +46,8 @@ export interface RangeQuery {
   to: number;
 }
 
-function epoch(raw: string | undefined, label: string): number {
+/** A required epoch-seconds query parameter. */
+export function epochParam(raw: string | undefined, label: string): number {
   if (raw === undefined || !/^\d{1,10}$/.test(raw))
     throw new ValidationError(`${label} must be epoch seconds.`);
   return Number(raw);
@@ -56,8 +57,8 @@ function epoch(raw: string | undefined, label: string): number {
 export function parseRangeQuery(get: (key: string) => string | undefined): RangeQuery {
   const name = get('name');
   if (name === undefined || !METRIC_NAME.test(name)) throw new ValidationError('name must be a metric name.');
-  const from = epoch(get('from'), 'from');
-  const to = epoch(get('to'), 'to');
+  const from = epochParam(get('from'), 'from');
+  const to = epochParam(get('to'), 'to');
   if (from > to) throw new ValidationError('from must not be after to.');
   return { name, from, to };
 }

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Host } from '../../domain/host.ts';
 import { StaleWriteError } from '../../errors.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
@@ -9,7 +9,7 @@ import {
   roleMemberKeys,
   roleMembersPartition,
 } from './keys.ts';
-import { conditionally, type Item, queryAll, type Table } from './table.ts';
+import { batchGetAll, conditionally, type Item, queryAll, type Table } from './table.ts';
 
 /** meta and interfaces are stored as JSON text so they come back exactly as registered. */
 function toItem(host: Host): Item {
@@ -45,21 +45,8 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
     },
 
     async getMany(orgId, hostIds) {
-      const hosts: Host[] = [];
-      const unique = [...new Set(hostIds)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, unknown>[] = unique
-          .slice(i, i + 100)
-          .map((id) => ({ ...hostKeys(orgId, id) }));
-        while (keys.length > 0) {
-          const out = await table.doc.send(
-            new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys } } }),
-          );
-          hosts.push(...(out.Responses?.[table.name] ?? []).map(fromItem));
-          keys = (out.UnprocessedKeys?.[table.name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        }
-      }
-      return hosts;
+      const keys = [...new Set(hostIds)].map((id) => hostKeys(orgId, id));
+      return (await batchGetAll(table, keys)).map(fromItem);
     },
 
     async save(host) {

@@ -1,27 +1,21 @@
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MetricOwner } from '../../domain/metrics.ts';
 import { ownerOfPulse, PULSE_SHARDS, pulseKeys, pulsePartition } from './metric-keys.ts';
-import { type Item, queryAll, type Table } from './table.ts';
+import { batchGetAll, type Item, queryAll, type Table } from './table.ts';
 
 /**
- * Reads of the pulse items (`pulsesOf` returns `sk`, `lt` and the name set `n`) (see metric-keys.ts), shared by the DynamoDB and Timestream metric
+ * Reads of the pulse items (see metric-keys.ts), shared by the DynamoDB and Timestream metric
  * stores: with Timestream the pulses live in the entity table.
  */
+
+/** Pulses by owner id, with `sk`, `lt` (newest point time) and `n` (metric names). */
 export async function pulsesOf(table: Table, org: string, owners: MetricOwner[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  for (let i = 0; i < owners.length; i += 100) {
-    let keys: Record<string, unknown>[] = owners.slice(i, i + 100).map((o) => pulseKeys(org, o));
-    while (keys.length > 0) {
-      const out = await table.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [table.name]: { Keys: keys, ProjectionExpression: 'sk, lt, n' } },
-        }),
-      );
-      for (const item of out.Responses?.[table.name] ?? []) found.set(ownerOfPulse(item.sk).id, item);
-      keys = (out.UnprocessedKeys?.[table.name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
-  return found;
+  const items = await batchGetAll(
+    table,
+    owners.map((o) => pulseKeys(org, o)),
+    'sk, lt, n',
+  );
+  return new Map(items.map((item) => [ownerOfPulse(item.sk as string).id, item]));
 }
 
 export async function pulseNames(table: Table, org: string, owner: MetricOwner): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { coveredSpan, type MetricOwner, type MetricPoint } from '../../domain/metrics.ts';
 import { unpackDay, unpackHours } from './day-codec.ts';
 import {
@@ -10,20 +10,7 @@ import {
   minutePartition,
   pad,
 } from './metric-keys.ts';
-import type { Item, Table } from './table.ts';
-
-async function queryPages(table: Table, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({ TableName: table.name, ...input, ExclusiveStartKey: start }),
-    );
-    items.push(...((page.Items as Item[] | undefined) ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+import { queryPages, type Table } from './table.ts';
 
 const between = (pk: string, a: number, b: number, projection: string, names: Record<string, string>) => ({
   KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',

@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 export interface Key {
   pk: string;
@@ -14,20 +19,45 @@ export interface Table {
   name: string;
 }
 
-/** Every item of a partition (optionally under a sort-key prefix), following pagination. */
-export async function queryAll(table: Table, pk: string, skPrefix?: string): Promise<Item[]> {
-  const input: QueryCommandInput = {
-    TableName: table.name,
-    KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk, ...(skPrefix && { ':prefix': skPrefix }) },
-  };
+/** Every item a Query matches, following pagination. */
+export async function queryPages(table: Table, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await table.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    const page = await table.doc.send(
+      new QueryCommand({ TableName: table.name, ...input, ExclusiveStartKey: start }),
+    );
     items.push(...((page.Items as Item[] | undefined) ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
+  return items;
+}
+
+/** Every item of a partition (optionally under a sort-key prefix). */
+export function queryAll(table: Table, pk: string, skPrefix?: string): Promise<Item[]> {
+  return queryPages(table, {
+    KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk, ...(skPrefix && { ':prefix': skPrefix }) },
+  });
+}
+
+/** The items at these keys (missing ones left out), 100 keys a BatchGetItem, retrying unprocessed keys. */
+export async function batchGetAll(table: Table, keys: Key[], projection?: string): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((k) => ({ ...k }));
+    while (pending.length > 0) {
+      const out = await table.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table.name]: { Keys: pending, ...(projection && { ProjectionExpression: projection }) },
+          },
+        }),
+      );
+      items.push(...((out.Responses?.[table.name] as Item[] | undefined) ?? []));
+      pending = (out.UnprocessedKeys?.[table.name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
   return items;
 }
 

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors.ts';
 import { annotationSchema, graphDefDeleteSchema, graphDefsSchema } from '../../schemas/graphs.ts';
+import { epochParam } from '../../schemas/metrics.ts';
 import { parseBody } from '../../schemas/parse.ts';
 import {
   createAnnotation,
@@ -10,12 +11,6 @@ import {
 import { createGraphDefs, deleteGraphDef, deleteServiceGraph } from '../../use-cases/graphs/graph-defs.ts';
 import { json, success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
-
-const epoch = (raw: string | undefined, label: string): number => {
-  if (raw === undefined || !/^\d{1,10}$/.test(raw))
-    throw new ValidationError(`${label} is required (epoch seconds).`);
-  return Number(raw);
-};
 
 export const graphOperations = {
   createGraphDefs: async (req, deps) => {
@@ -45,8 +40,8 @@ export const graphOperations = {
   listGraphAnnotations: async (req, deps) => {
     const service = req.query.get('service');
     if (!service) throw new ValidationError('service is required.');
-    const from = epoch(req.query.get('from'), 'from');
-    const to = epoch(req.query.get('to'), 'to');
+    const from = epochParam(req.query.get('from'), 'from');
+    const to = epochParam(req.query.get('to'), 'to');
     return json({ graphAnnotations: await listAnnotations(deps, req.orgId, service, from, to) });
   },
   updateGraphAnnotation: async (req, deps) =>
