@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
 import { composeAwsDeps } from '#shared/composition/aws.ts';
 import { composeLocalDeps } from '#shared/composition/local.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
@@ -18,6 +19,7 @@ import type { Deps } from '#shared/ports/deps.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
 import { freePort, percentile, saveResult, stopProcess, waitForHttp } from './support.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
@@ -46,7 +48,10 @@ async function measure(label: string, deps: Deps) {
   const hosts: string[] = [];
   for (let i = 0; i < HOSTS; i++)
     hosts.push((await registerHost(deps, 'bench', { name: `h${i}`, meta: {} })).id);
-  const handler = createHttpHandler(createIngestOperations(new WritableOwners(deps.clock)), deps);
+  const handler = createHttpHandler(
+    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(30_000)),
+    deps,
+  );
   const start = Math.floor(Date.now() / 1000) - 6 * 3600;
   const post = async (n: number) => {
     const res = await handler(
@@ -88,10 +93,14 @@ async function dynamo() {
     await waitForHttp(endpoint);
     await ensureTableAt(endpoint, 'entities');
     await ensureTableAt(endpoint, 'metrics');
-    const deps = composeAwsDeps(
-      { tableName: 'entities', dynamoEndpoint: endpoint },
-      { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
-    );
+    const deps = {
+      ...composeAwsDeps(
+        { tableName: 'entities', dynamoEndpoint: endpoint },
+        { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
+        'http://127.0.0.1:9/no-queue',
+      ),
+      notifications: new MemoryNotificationQueue(),
+    };
     return await measure('dynamodb (dynalite in another process)', deps);
   } finally {
     await stopProcess(proc);

@@ -1,7 +1,10 @@
 import { composeAwsDeps } from '#shared/composition/aws.ts';
-import { loadAwsConfig, loadMetricsConfig } from '#shared/config.ts';
+import { loadAwsConfig, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
 import { apiOperations } from '#shared/http/api-operations.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 
 /** Every /api/v0 route except the ingest ones (and API Gateway's $default, which answers 404). */
-export const handler = createHttpHandler(apiOperations, composeAwsDeps(loadAwsConfig(), loadMetricsConfig()));
+export const handler = createHttpHandler(
+  apiOperations,
+  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl()),
+);

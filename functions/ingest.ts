@@ -1,10 +1,16 @@
 import { composeAwsDeps } from '#shared/composition/aws.ts';
-import { loadAwsConfig, loadMetricsConfig } from '#shared/config.ts';
+import { loadAwsConfig, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
 
-const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig());
+const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl());
+/** A changed monitor or host status reaches a warm container within this time. */
+const MONITOR_CACHE_MS = 30_000;
 
-/** The hot path: POST /api/v0/tsdb and /services/<name>/tsdb, every agent, every minute. */
-export const handler = createHttpHandler(createIngestOperations(new WritableOwners(deps.clock)), deps);
+/** The hot path: metric posts and check reports, every agent, every minute; monitors evaluated on arrival. */
+export const handler = createHttpHandler(
+  createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(MONITOR_CACHE_MS)),
+  deps,
+);

@@ -15,6 +15,17 @@ export const ENV = {
   timestreamDatabase: 'SABA_TIMESTREAM_DATABASE',
   timestreamTable: 'SABA_TIMESTREAM_TABLE',
   compactionQueueUrl: 'SABA_COMPACTION_QUEUE_URL',
+  notificationQueueUrl: 'SABA_NOTIFICATION_QUEUE_URL',
+  checkIntervalSeconds: 'SABA_CHECK_INTERVAL_SECONDS',
+  connectivityTimeoutSeconds: 'SABA_CONNECTIVITY_TIMEOUT_SECONDS',
+  allowPrivateTargets: 'SABA_ALLOW_PRIVATE_TARGETS',
+  senderEmail: 'SABA_SENDER_EMAIL',
+  consoleUrl: 'SABA_CONSOLE_URL',
+  smtpHost: 'SABA_SMTP_HOST',
+  smtpPort: 'SABA_SMTP_PORT',
+  smtpSecure: 'SABA_SMTP_SECURE',
+  smtpUser: 'SABA_SMTP_USER',
+  smtpPassword: 'SABA_SMTP_PASSWORD',
 } as const;
 
 export const METRIC_STORES = ['dynamodb', 'timestream'] as const;
@@ -34,6 +45,60 @@ export interface AwsConfig {
   dynamoEndpoint?: string;
 }
 
+/**
+ * Monitoring settings, the same names locally and on AWS where they apply.
+ * The connectivity timeout: the agent posts every 60 s and retries a failed post 60 s later, so one
+ * lost post leaves a 120 s gap; 150 s tolerates that plus 30 s of lateness, and a checker running
+ * every 60 s then sees the silence within 150–210 s of the last post, under the 4-minute target even
+ * with 30 s of scheduler delay.
+ */
+export interface MonitoringConfig {
+  checkIntervalSeconds: number;
+  connectivityTimeoutSeconds: number;
+  allowPrivateTargets: boolean;
+  senderEmail: string;
+  consoleUrl?: string;
+  smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
+}
+
+export const DEFAULT_CHECK_INTERVAL_SECONDS = 60;
+export const DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS = 150;
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new Error(`Invalid ${name}: ${env[name]} (expected 1 or 0)`);
+}
+
+export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
+  const smtpHost = env[ENV.smtpHost];
+  const secure = flag(env, ENV.smtpSecure);
+  return {
+    checkIntervalSeconds: positiveInt(env, ENV.checkIntervalSeconds, DEFAULT_CHECK_INTERVAL_SECONDS),
+    connectivityTimeoutSeconds: positiveInt(
+      env,
+      ENV.connectivityTimeoutSeconds,
+      DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS,
+    ),
+    allowPrivateTargets: flag(env, ENV.allowPrivateTargets),
+    senderEmail: env[ENV.senderEmail] || 'saba@localhost',
+    ...(env[ENV.consoleUrl] && { consoleUrl: env[ENV.consoleUrl] }),
+    ...(smtpHost && {
+      smtp: {
+        host: smtpHost,
+        port: positiveInt(env, ENV.smtpPort, secure ? 465 : 587),
+        secure,
+        ...(env[ENV.smtpUser] && { user: env[ENV.smtpUser] }),
+        ...(env[ENV.smtpPassword] && { password: env[ENV.smtpPassword] }),
+      },
+    }),
+  };
+}
+
+export const loadNotificationQueueUrl = (env: Env = process.env): string =>
+  required(env, ENV.notificationQueueUrl);
+
 export interface LocalConfig {
   dataDir: string;
   host: string;
@@ -42,6 +107,7 @@ export interface LocalConfig {
   initialApiKey?: string;
   /** How long metric points are kept (Mackerel keeps 1-minute points for 460 days). */
   retentionDays: number;
+  monitoring: MonitoringConfig;
 }
 
 export const DEFAULT_RETENTION_DAYS = 460;
@@ -101,6 +167,7 @@ export function loadLocalConfig(env: Env = process.env): LocalConfig {
     port,
     ...(env[ENV.apiKey] && { initialApiKey: env[ENV.apiKey] }),
     retentionDays: positiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
+    monitoring: loadMonitoringConfig(env),
   };
 }
 

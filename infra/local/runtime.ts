@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
-import { composeLocalDeps, type LocalDeps } from '#shared/composition/local.ts';
+import { composeLocalDeps, composeLocalSenders, type LocalDeps } from '#shared/composition/local.ts';
 import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
 import { apiOperations } from '#shared/http/api-operations.ts';
@@ -10,9 +10,11 @@ import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
 import { startEmbeddedDynamo } from './embedded-dynamodb.ts';
+import { type MonitoringLoop, startMonitoringLoop } from './monitoring-loop.ts';
 import { createLocalServer } from './server.ts';
 
 export interface LocalRuntime {
@@ -20,6 +22,8 @@ export interface LocalRuntime {
   /** Set on first start only: the key to print once. */
   firstApiKey?: string;
   deps: LocalDeps;
+  /** The checker and the notification worker (tests run them on demand). */
+  monitoring: MonitoringLoop;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,11 @@ export async function startLocalRuntime(
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   const authorizer = createAuthorizerHandler(deps);
   const api = createHttpHandler(apiOperations, deps);
-  const ingest = createHttpHandler(createIngestOperations(new WritableOwners(deps.clock)), deps);
+  // Monitors are read on every post locally (no cache): the embedded table is in the same machine.
+  const ingest = createHttpHandler(
+    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(0)),
+    deps,
+  );
   const server: Server = createLocalServer({
     handlers: { api, ingest },
     authorize: cachedAuthorizer(
@@ -60,12 +68,16 @@ export async function startLocalRuntime(
   await compact();
   const compaction = setInterval(compact, COMPACT_EVERY_MS);
   compaction.unref();
+  const senders = composeLocalSenders(config.dataDir, config.monitoring);
+  const monitoring = startMonitoringLoop(deps, config.monitoring, senders, log ?? console.log);
   return {
     url: `http://${config.host}:${port}`,
     ...(firstApiKey && { firstApiKey }),
     deps,
+    monitoring,
     async close() {
       clearInterval(compaction);
+      await monitoring.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -2,11 +2,13 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoMetricStore } from '../adapters/dynamodb/metric-store.ts';
+import { sqsJobQueue } from '../adapters/sqs/job-queue.ts';
 import { TimestreamMetricStore } from '../adapters/timestream/metric-store.ts';
 import type { AwsConfig, MetricsConfig } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { MetricStore } from '../ports/metric-store.ts';
+import type { NotificationQueue } from '../ports/notifications.ts';
 import { composeEntityDeps } from './entities.ts';
 
 /** The metric store chosen at deploy time: DynamoDB (default) or Timestream (pulses in the entity table). */
@@ -24,7 +26,21 @@ export function awsMetricStore(config: AwsConfig, metrics: MetricsConfig): Metri
   });
 }
 
+/** Alert events for the notifier, through SQS. */
+export function sqsNotificationQueue(queueUrl: string): NotificationQueue {
+  const queue = sqsJobQueue(queueUrl);
+  return { send: (jobs) => queue.sendAll(jobs) };
+}
+
 /** A Lambda function's ports, built once at cold start. */
-export function composeAwsDeps(config: AwsConfig, metrics: MetricsConfig): Deps {
-  return { ...composeEntityDeps(config), metrics: awsMetricStore(config, metrics) };
+export function composeAwsDeps(
+  config: AwsConfig,
+  metrics: MetricsConfig,
+  notificationQueueUrl: string,
+): Deps {
+  return {
+    ...composeEntityDeps(config),
+    metrics: awsMetricStore(config, metrics),
+    notifications: sqsNotificationQueue(notificationQueueUrl),
+  };
 }

@@ -35,6 +35,9 @@ export interface Host {
   version: number;
 }
 
+/** A host without its spec (meta, interfaces, checks): what monitoring reads of every host each minute. */
+export type HostSummary = Pick<Host, 'id' | 'name' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo'>;
+
 export function addRoles(roles: HostRoles, refs: RoleRef[]): HostRoles {
   const next: HostRoles = structuredClone(roles);
   for (const { service, role } of refs) {
@@ -81,5 +84,6 @@ export function toApiHost(host: Host): Record<string, unknown> {
     roleFullnames: Object.entries(host.roles).flatMap(([svc, rs]) => rs.map((r) => `${svc}:${r}`)),
     meta: host.meta,
     interfaces: host.interfaces,
+    checks: host.checks.map((c) => ({ name: c.name, ...(c.memo && { memo: c.memo }) })),
   };
 }

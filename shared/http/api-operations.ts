@@ -2,6 +2,8 @@ import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
 import { metricReadOperations } from './operations/metric-reads.ts';
+import { monitorOperations } from './operations/monitoring.ts';
+import { notificationOperations } from './operations/notifications.ts';
 import type { Operation } from './operations/operation.ts';
 import { orgOperations } from './operations/org.ts';
 import { serviceOperations } from './operations/services.ts';
@@ -18,4 +20,6 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...metadataOperationsByName,
     ...metricReadOperations,
     ...graphOperations,
+    ...monitorOperations,
+    ...notificationOperations,
   };

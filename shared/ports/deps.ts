@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { EntityStore } from './entity-store.ts';
 import type { MetricStore } from './metric-store.ts';
+import type { NotificationQueue } from './notifications.ts';
 
 /** What the admin use cases and the authorizer need: no metric store. */
 export interface EntityDeps {
@@ -13,4 +14,6 @@ export interface EntityDeps {
 /** What use cases receive: ports only, chosen by the composition root. */
 export interface Deps extends EntityDeps {
   metrics: MetricStore;
+  /** Alert events go here for delivery. */
+  notifications: NotificationQueue;
 }

@@ -1,14 +1,15 @@
 import type { ApiKey } from '../domain/api-key.ts';
 import type { GraphAnnotation, GraphDef } from '../domain/graphs.ts';
-import type { Host } from '../domain/host.ts';
+import type { Host, HostSummary } from '../domain/host.ts';
 import type { Org } from '../domain/org.ts';
 import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
+import type { MonitoringStore } from './monitoring-store.ts';
 
 /**
  * Everything but metrics. Writes are single-item and conditional (no transactions: dynalite has none),
  * so every multi-item change is ordered to be safe to retry.
  */
-export interface EntityStore {
+export interface EntityStore extends MonitoringStore {
   orgs: {
     get(orgId: string): Promise<Org | undefined>;
     /** Fails with ConflictError if the organization exists. */
@@ -26,6 +27,8 @@ export interface EntityStore {
     get(orgId: string, hostId: string): Promise<Host | undefined>;
     /** Every host of the organization, retired ones included. */
     list(orgId: string): Promise<Host[]>;
+    /** The same without meta, interfaces and checks: what the checker needs of every host. */
+    listSummaries(orgId: string): Promise<HostSummary[]>;
     /** The hosts with these ids (unknown ids are left out), in batches. */
     getMany(orgId: string, hostIds: string[]): Promise<Host[]>;
     /** Writes the host if its stored version is `host.version - 1` (or it is new at version 1); else StaleWriteError. */

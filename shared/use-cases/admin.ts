@@ -4,8 +4,12 @@ import type { HostStatus } from '../domain/host.ts';
 import { ORG_NAME, type Org } from '../domain/org.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { EntityDeps } from '../ports/deps.ts';
+import { createDefaultMonitors } from './monitoring/monitors.ts';
 
-/** Organizations and API keys: there is no Mackerel API for these, so the admin CLI calls them. */
+/**
+ * Organizations and API keys: there is no Mackerel API for these, so the admin CLI calls them.
+ * A new organization starts with a connectivity monitor, as in Mackerel.
+ */
 export async function createOrg(
   deps: EntityDeps,
   name: string,
@@ -22,6 +26,7 @@ export async function createOrg(
     createdAt: epochSeconds(deps.clock),
   };
   await deps.entities.orgs.create(org);
+  await createDefaultMonitors(deps, org.id);
   return org;
 }
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 
@@ -27,6 +28,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
       return {
         ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }),
         metrics: await DuckDbMetricStore.open(':memory:'),
+        notifications: new MemoryNotificationQueue(),
       };
     },
     stop: () =>

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '#infra/local/runtime.ts';
+import { loadMonitoringConfig } from '#shared/config.ts';
 
 export interface TestServer {
   runtime: LocalRuntime;
@@ -18,7 +19,7 @@ export interface TestServer {
 
 /** The real local server on 127.0.0.1, on a free port, with a temporary data dir. */
 export async function startTestServer(
-  options: { apiKey?: string; dataDir?: string } = {},
+  options: { apiKey?: string; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'saba-test-'));
   const config = () => ({
@@ -27,6 +28,12 @@ export async function startTestServer(
     port: 0,
     initialApiKey: options.apiKey ?? 'test-key-0123456789abcdef',
     retentionDays: 460,
+    // Tests reach their own receivers on 127.0.0.1; the checker runs when a test asks (1 h interval).
+    monitoring: loadMonitoringConfig({
+      SABA_ALLOW_PRIVATE_TARGETS: '1',
+      SABA_CHECK_INTERVAL_SECONDS: '3600',
+      ...options.env,
+    }),
   });
   const silent = () => {};
   let runtime = await startLocalRuntime(config(), silent);

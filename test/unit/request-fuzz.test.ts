@@ -8,6 +8,7 @@ import { ROUTES } from '#shared/http/routes.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 
 const segment = fc.oneof(
@@ -155,7 +156,10 @@ describe('request parsing under random input', () => {
     await createOrg(deps, 'fuzz');
     await registerHost({ ...deps, newId: () => KNOWN_HOST }, 'fuzz', { name: 'fuzz', meta: {} });
     handler = createHttpHandler(
-      { ...apiOperations, ...createIngestOperations(new WritableOwners(deps.clock)) },
+      {
+        ...apiOperations,
+        ...createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(0)),
+      },
       deps,
     );
   });

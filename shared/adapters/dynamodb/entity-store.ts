@@ -3,6 +3,7 @@ import type { EntityStore } from '../../ports/entity-store.ts';
 import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
 import { dynamoHosts, dynamoRoleMembers } from './hosts.ts';
 import { dynamoMetadata } from './metadata.ts';
+import { dynamoMonitoringStore } from './monitoring.ts';
 import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
 import { dynamoRoles, dynamoServices } from './services-and-roles.ts';
 
@@ -18,5 +19,6 @@ export function dynamoEntityStore(doc: DynamoDBDocumentClient, tableName: string
     metadata: dynamoMetadata(table),
     graphDefs: dynamoGraphDefs(table),
     annotations: dynamoAnnotations(table),
+    ...dynamoMonitoringStore(table),
   };
 }

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Host } from '../../domain/host.ts';
+import type { Host, HostSummary } from '../../domain/host.ts';
 import { StaleWriteError } from '../../errors.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
 import {
@@ -9,7 +9,7 @@ import {
   roleMemberKeys,
   roleMembersPartition,
 } from './keys.ts';
-import { batchGetAll, conditionally, type Item, queryAll, type Table } from './table.ts';
+import { batchGetAll, conditionally, type Item, queryAll, queryPages, type Table } from './table.ts';
 
 /** meta and interfaces are stored as JSON text so they come back exactly as registered. */
 function toItem(host: Host): Item {
@@ -42,6 +42,17 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
 
     async list(orgId) {
       return (await queryAll(table, hostsPartition(orgId))).map(fromItem);
+    },
+
+    /** A projection: DynamoDB still reads (and bills) whole items, but only these attributes travel. */
+    async listSummaries(orgId) {
+      const items = await queryPages(table, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': hostsPartition(orgId) },
+        ProjectionExpression: 'id, #name, #status, isRetired, createdAt, #roles, memo',
+        ExpressionAttributeNames: { '#name': 'name', '#status': 'status', '#roles': 'roles' },
+      });
+      return items as HostSummary[];
     },
 
     async getMany(orgId, hostIds) {

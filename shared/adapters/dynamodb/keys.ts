@@ -63,3 +63,29 @@ export const roleMemberKeys = (orgId: string, service: string, role: string, hos
 });
 export const roleMembersPartition = (orgId: string, service: string): string =>
   `O#${orgId}#MEMBERS#${service}`;
+
+/** Monitoring documents: one partition per kind per organization (monitors, channels, groups, …). */
+export const collectionKeys = (orgId: string, kind: string, id: string): Key => ({
+  pk: `O#${orgId}#${kind}`,
+  sk: id,
+});
+export const collectionPartition = (orgId: string, kind: string): string => `O#${orgId}#${kind}`;
+
+/** Check monitors by name, so a name maps to one monitor id whoever reports it first. */
+export const checkNameKeys = (orgId: string, name: string): Key => ({ pk: `O#${orgId}#CHECKNAME`, sk: name });
+
+/** Alert states of an organization: only targets that are not OK, read whole by the checker. */
+export const alertStateKeys = (orgId: string, key: string): Key => ({ pk: `O#${orgId}#ASTATE`, sk: key });
+export const alertStatesPartition = (orgId: string): string => `O#${orgId}#ASTATE`;
+
+/** Alerts by time-ordered id: newest first is a reverse Query. */
+export const alertKeys = (orgId: string, id: string): Key => ({ pk: `O#${orgId}#ALERTS`, sk: id });
+export const alertsPartition = (orgId: string): string => `O#${orgId}#ALERTS`;
+export const alertLogKeys = (orgId: string, alertId: string, id: string): Key => ({
+  pk: `O#${orgId}#ALOG#${alertId}`,
+  sk: id,
+});
+export const alertLogsPartition = (orgId: string, alertId: string): string => `O#${orgId}#ALOG#${alertId}`;
+
+/** Delivery records, expired by TTL after a week. */
+export const deliveryKeys = (orgId: string, key: string): Key => ({ pk: `O#${orgId}#SENT`, sk: key });

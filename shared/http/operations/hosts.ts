@@ -15,6 +15,7 @@ import { findHostByCustomIdentifier, listHosts } from '../../use-cases/hosts/fin
 import { getHost } from '../../use-cases/hosts/get-host.ts';
 import { registerHost } from '../../use-cases/hosts/register-host.ts';
 import { updateHost } from '../../use-cases/hosts/update-host.ts';
+import { closeHostAlerts } from '../../use-cases/monitoring/close-alerts.ts';
 import { json, success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
@@ -70,15 +71,21 @@ export const hostOperations = {
     return success();
   },
 
-  /** client-go sends the body `null`, the docs `{}`: both are fine, nothing in it is read. */
+  /**
+   * client-go sends the body `null`, the docs `{}`: both are fine, nothing in it is read. Retiring
+   * closes the host's alerts (composed here: the host use case knows nothing of alerts).
+   */
   retireHost: async (req, deps) => {
     req.body();
     await retireHosts(deps, req.orgId, [param(req, 'hostId')]);
+    await closeHostAlerts(deps, req.orgId, [param(req, 'hostId')]);
     return success();
   },
 
   bulkRetireHosts: async (req, deps) => {
-    await retireHosts(deps, req.orgId, parseBody(bulkRetireSchema, req.body()).ids);
+    const { ids } = parseBody(bulkRetireSchema, req.body());
+    await retireHosts(deps, req.orgId, ids);
+    await closeHostAlerts(deps, req.orgId, ids);
     return success();
   },
 

@@ -1,23 +1,58 @@
+import type { NamedPoint } from '../../domain/metrics.ts';
+import type { Deps } from '../../ports/deps.ts';
+import { checkReportsSchema } from '../../schemas/checks.ts';
 import { parseMetricBody } from '../../schemas/metrics.ts';
+import { parseBody } from '../../schemas/parse.ts';
 import { postHostMetrics, postServiceMetrics } from '../../use-cases/metrics/post-metrics.ts';
 import type { WritableOwners } from '../../use-cases/metrics/writable-owners.ts';
+import { reportChecks } from '../../use-cases/monitoring/check-reports.ts';
+import {
+  evaluateHostMetricMonitors,
+  evaluateServiceMetricMonitors,
+} from '../../use-cases/monitoring/evaluate-metrics.ts';
+import type { MonitorDirectory } from '../../use-cases/monitoring/monitors.ts';
 import { success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
-/** The ingest function's operations, with one host/service cache per process. */
-export function createIngestOperations(owners: WritableOwners) {
+/**
+ * Monitors are evaluated after the points are durable. A failure there is logged and the post still
+ * answers 200: the points are stored, and a 5xx would only make the agent send them again.
+ */
+async function evaluateQuietly(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    console.error(JSON.stringify({ msg: 'monitor evaluation failed', error: String(err) }));
+  }
+}
+
+/** The ingest function's operations, with one host/service cache and one monitor cache per process. */
+export function createIngestOperations(owners: WritableOwners, monitors: MonitorDirectory) {
   return {
     postHostMetrics: async (req, deps) => {
-      await postHostMetrics(deps, owners, req.orgId, parseMetricBody(req.body(), true));
+      const points = parseMetricBody(req.body(), true);
+      await postHostMetrics(deps, owners, req.orgId, points);
+      const byHost = new Map<string, NamedPoint[]>();
+      for (const { hostId, ...p } of points) byHost.set(hostId, [...(byHost.get(hostId) ?? []), p]);
+      await evaluateQuietly(async () => {
+        for (const [hostId, list] of byHost)
+          await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
+      });
       return success();
     },
-    postServiceMetrics: async (req, deps) => {
+    postServiceMetrics: async (req, deps: Deps) => {
       const points = parseMetricBody(req.body(), false).map(({ name, time, value }) => ({
         name,
         time,
         value,
       }));
-      await postServiceMetrics(deps, owners, req.orgId, param(req, 'serviceName'), points);
+      const service = param(req, 'serviceName');
+      await postServiceMetrics(deps, owners, req.orgId, service, points);
+      await evaluateQuietly(() => evaluateServiceMetricMonitors(deps, monitors, req.orgId, service, points));
+      return success();
+    },
+    reportChecks: async (req, deps) => {
+      await reportChecks(deps, req.orgId, parseBody(checkReportsSchema, req.body()).reports);
       return success();
     },
   } satisfies Record<string, Operation>;

@@ -1,0 +1,89 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Downtime } from '../../domain/monitoring/downtime.ts';
+import type { Monitor } from '../../domain/monitoring/monitor.ts';
+import type { Channel, NotificationGroup } from '../../domain/monitoring/notification.ts';
+import type { Invitation, User } from '../../domain/monitoring/user.ts';
+import type { MonitoringStore } from '../../ports/monitoring-store.ts';
+import { dynamoAlertLogs, dynamoAlertStates, dynamoAlerts } from './alerts.ts';
+import { dynamoCollection } from './collection.ts';
+import { checkNameKeys, deliveryKeys } from './keys.ts';
+import { conditionally, type Table } from './table.ts';
+
+const DELIVERY_TTL_SECONDS = 7 * 86400;
+
+function dynamoDeliveries(table: Table): MonitoringStore['deliveries'] {
+  return {
+    async claim(orgId, key, now, staleAfter) {
+      const claimed = await conditionally(() =>
+        table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: {
+              ...deliveryKeys(orgId, key),
+              state: 'sending',
+              claimedAt: now,
+              ttl: now + DELIVERY_TTL_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':stale': now - staleAfter },
+          }),
+        ),
+      );
+      if (claimed) return 'claimed';
+      const out = await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: deliveryKeys(orgId, key) }),
+      );
+      return out.Item?.state === 'sent' ? 'sent' : 'busy';
+    },
+    async markSent(orgId, key, now) {
+      await table.doc.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: { ...deliveryKeys(orgId, key), state: 'sent', sentAt: now, ttl: now + DELIVERY_TTL_SECONDS },
+        }),
+      );
+    },
+    async release(orgId, key) {
+      await table.doc.send(new DeleteCommand({ TableName: table.name, Key: deliveryKeys(orgId, key) }));
+    },
+  };
+}
+
+export function dynamoMonitoringStore(table: Table): MonitoringStore {
+  const monitors = dynamoCollection<Monitor>(table, 'MONITORS');
+  return {
+    monitors: {
+      ...monitors,
+      async ensureCheck(orgId, name, id) {
+        const made = await conditionally(() =>
+          table.doc.send(
+            new PutCommand({
+              TableName: table.name,
+              Item: { ...checkNameKeys(orgId, name), monitorId: id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+        if (!made) {
+          const out = await table.doc.send(
+            new GetCommand({ TableName: table.name, Key: checkNameKeys(orgId, name) }),
+          );
+          id = out.Item?.monitorId as string;
+        }
+        // Written after the name claim, and again by every later report until it exists: a crash between the two heals.
+        if (made || !(await monitors.get(orgId, id))) await monitors.put(orgId, { type: 'check', id, name });
+        return id;
+      },
+    },
+    alertStates: dynamoAlertStates(table),
+    alerts: dynamoAlerts(table),
+    alertLogs: dynamoAlertLogs(table),
+    channels: dynamoCollection<Channel>(table, 'CHANNELS'),
+    notificationGroups: dynamoCollection<NotificationGroup>(table, 'NGROUPS'),
+    downtimes: dynamoCollection<Downtime>(table, 'DOWNTIMES'),
+    users: dynamoCollection<User>(table, 'USERS'),
+    invitations: dynamoCollection<Invitation & { id: string }>(table, 'INVITES'),
+    deliveries: dynamoDeliveries(table),
+  };
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { AlertStatus } from './monitor.ts';
+
+export type AlertType = 'connectivity' | 'host' | 'service' | 'external' | 'expression' | 'check';
+
+export interface Alert {
+  id: string;
+  status: AlertStatus;
+  monitorId: string;
+  type: AlertType;
+  hostId?: string;
+  /** The service a service or external monitor watches (not shown by the API; used for routing). */
+  service?: string;
+  value?: number;
+  message?: string;
+  reason?: string;
+  openedAt: number;
+  closedAt?: number;
+  memo?: string;
+  isOpen: boolean;
+}
+
+/** The alert object of the API: `value` and `openedAt` numbers, `reason`/`closedAt` only when closed. */
+export function toApiAlert(alert: Alert): Record<string, unknown> {
+  const { service: _service, isOpen: _isOpen, ...shown } = alert;
+  return shown;
+}
+
+/** Alert-log triggers, as the API names them. */
+export type AlertTrigger = 'monitoring' | 'manual' | 'monitorDelete' | 'hostRetire' | 'serviceDelete';
+
+export interface AlertLog {
+  id: string;
+  createdAt: number;
+  status: AlertStatus;
+  trigger: AlertTrigger;
+  monitorId: string | null;
+  targetValue: number | null;
+  message?: string;
+}
+
+const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/**
+ * 11-character ids whose order is their creation order: 8 base58 digits of epoch milliseconds (the
+ * alphabet is in ASCII order, so string order is time order until the year 6000), then 3 random ones.
+ * Alerts are listed newest first by sort key alone.
+ */
+export function timeOrderedId(nowMs: number): string {
+  let t = Math.floor(nowMs);
+  let head = '';
+  for (let i = 0; i < 8; i++) {
+    head = ALPHABET[t % 58] + head;
+    t = Math.floor(t / 58);
+  }
+  let tail = '';
+  for (const b of randomBytes(3)) tail += ALPHABET[b % 58];
+  return head + tail;
+}

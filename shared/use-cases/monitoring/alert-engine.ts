@@ -1,0 +1,214 @@
+import type { HostSummary } from '../../domain/host.ts';
+import { type AlertType, timeOrderedId } from '../../domain/monitoring/alert.ts';
+import {
+  type AlertEffect,
+  type AlertState,
+  type Observation,
+  stateKey,
+  type Target,
+  transition,
+} from '../../domain/monitoring/alert-state.ts';
+import { type Downtime, downtimeCovers, isDowntimeActive } from '../../domain/monitoring/downtime.ts';
+import type { Monitor } from '../../domain/monitoring/monitor.ts';
+import type { AlertEvent } from '../../domain/monitoring/notification.ts';
+import type { Deps } from '../../ports/deps.ts';
+import { dispatchAlertEvent } from '../notifications/dispatch.ts';
+
+/** One monitor's verdict on one target, ready to be applied to its alert state. */
+export interface Evaluation {
+  monitor: Monitor;
+  target: Target;
+  observation: Observation;
+  alertType: AlertType;
+  maxCheckAttempts: number;
+  notificationInterval?: number;
+  host?: HostSummary;
+}
+
+const TRIES = 5;
+
+/** Everything an evaluation batch shares, loaded at most once. */
+class BatchContext {
+  #downtimes?: Promise<Downtime[]>;
+  #orgName?: Promise<string>;
+  readonly #deps: Deps;
+  readonly #orgId: string;
+  constructor(deps: Deps, orgId: string) {
+    this.#deps = deps;
+    this.#orgId = orgId;
+  }
+  downtimes(): Promise<Downtime[]> {
+    this.#downtimes ??= this.#deps.entities.downtimes.list(this.#orgId);
+    return this.#downtimes;
+  }
+  orgName(): Promise<string> {
+    this.#orgName ??= this.#deps.entities.orgs.get(this.#orgId).then((o) => o?.name ?? this.#orgId);
+    return this.#orgName;
+  }
+}
+
+function eventOf(e: Evaluation, effect: AlertEffect, orgName: string): AlertEvent {
+  const m = e.monitor;
+  const a = effect.alert;
+  return {
+    orgName,
+    kind: effect.kind,
+    at: effect.at,
+    alert: {
+      id: a.id,
+      status: a.status,
+      type: a.type,
+      isOpen: a.isOpen,
+      openedAt: a.openedAt,
+      trigger: effect.trigger,
+      ...(a.closedAt !== undefined && { closedAt: a.closedAt }),
+      ...(a.value !== undefined && { value: a.value }),
+      ...(a.message !== undefined && { message: a.message }),
+      ...(a.reason !== undefined && { reason: a.reason }),
+    },
+    monitor: {
+      id: m.id,
+      name: m.name,
+      type: m.type,
+      ...('metric' in m && { metric: m.metric }),
+      ...('operator' in m && { operator: m.operator, warning: m.warning, critical: m.critical }),
+      ...('duration' in m && { duration: m.duration }),
+      ...('memo' in m && m.memo !== undefined && { memo: m.memo }),
+    },
+    ...(e.host && {
+      host: {
+        id: e.host.id,
+        name: e.host.name,
+        status: e.host.status,
+        memo: e.host.memo,
+        isRetired: e.host.isRetired,
+        roles: Object.entries(e.host.roles).flatMap(([service, roles]) =>
+          roles.map((role) => ({ service, role })),
+        ),
+      },
+    }),
+    ...(e.target.service !== undefined && { service: e.target.service }),
+  };
+}
+
+const isIdle = (s: AlertState) => s.status === 'OK' && s.attempts === 0 && s.alertId === undefined;
+
+/**
+ * Carries out a stored state's pending effects (alert item, alert log, notification jobs), then
+ * clears them, or removes the state when it is idle. Every step is idempotent, so a replay after a
+ * crash, or by a second checker, repeats nothing anyone can see.
+ */
+export async function settleState(
+  deps: Deps,
+  orgId: string,
+  state: AlertState,
+  wasCritical = false,
+): Promise<void> {
+  for (const effect of state.pending) {
+    const a = effect.alert;
+    if (effect.kind === 'open') await deps.entities.alerts.open(orgId, a);
+    else if (effect.kind !== 'renotify') await deps.entities.alerts.update(orgId, a);
+    if (effect.kind !== 'renotify')
+      await deps.entities.alertLogs.put(orgId, a.id, {
+        id: effect.id,
+        createdAt: effect.at,
+        status: a.status,
+        trigger: effect.trigger,
+        monitorId: a.monitorId,
+        targetValue: a.value ?? null,
+        ...(a.message !== undefined && { message: a.message }),
+      });
+    if (effect.notify) await dispatchAlertEvent(deps, orgId, effect, wasCritical || a.status === 'CRITICAL');
+  }
+  const key = `${state.monitorId}#${state.target}`;
+  if (isIdle(state)) await deps.entities.alertStates.remove(orgId, key, state.version);
+  else if (state.pending.length > 0) await deps.entities.alertStates.settle(orgId, key, state.version);
+}
+
+async function applyOne(
+  deps: Deps,
+  orgId: string,
+  e: Evaluation,
+  states: Map<string, AlertState>,
+  ctx: BatchContext,
+): Promise<void> {
+  const key = stateKey(e.target);
+  const now = Math.floor(deps.clock.now() / 1000);
+  for (let attempt = 1; attempt <= TRIES; attempt++) {
+    const previous = states.get(key);
+    if (previous && previous.pending.length > 0) await settleState(deps, orgId, previous);
+    let notify = e.host?.status !== 'standby' && !('isMute' in e.monitor && e.monitor.isMute);
+    if (e.observation.status !== 'OK' || previous) {
+      const roles = e.host?.roles ?? (e.target.service ? { [e.target.service]: [] } : {});
+      const muted = (await ctx.downtimes()).some(
+        (d) => isDowntimeActive(d, now) && downtimeCovers(d, { monitorId: e.monitor.id, roles }),
+      );
+      // A downtime suspends monitoring: nothing new opens, but recoveries still close.
+      if (muted && e.observation.status !== 'OK') return;
+      notify &&= !muted;
+    }
+    const t = transition(
+      previous?.pending.length ? { ...previous, pending: [] } : previous,
+      e.target,
+      e.observation,
+      {
+        now,
+        alertType: e.alertType,
+        maxCheckAttempts: e.maxCheckAttempts,
+        ...(e.notificationInterval !== undefined && { notificationInterval: e.notificationInterval }),
+        notify,
+        newId: () => timeOrderedId(deps.clock.now()),
+        newAlertId: () => timeOrderedId(deps.clock.now()),
+      },
+    );
+    if (!t) return;
+    const orgName = t.effects.length > 0 ? await ctx.orgName() : '';
+    const next: AlertState = {
+      ...t.next,
+      version: (previous?.version ?? 0) + 1,
+      pending: t.effects.map((effect) => ({ ...effect, event: eventOf(e, effect, orgName) })),
+    };
+    if (await deps.entities.alertStates.save(orgId, next)) {
+      await settleState(deps, orgId, next, previous?.status === 'CRITICAL');
+      if (t.idle) states.delete(key);
+      else states.set(key, { ...next, pending: [] });
+      return;
+    }
+    const fresh = await deps.entities.alertStates.getMany(orgId, [key]);
+    const current = fresh.get(key);
+    if (current) states.set(key, current);
+    else states.delete(key);
+  }
+  throw new Error(`alert state ${key} kept changing under ${TRIES} attempts`);
+}
+
+/**
+ * Applies monitors' verdicts to alert states: opens, changes, re-notifies and closes alerts, each
+ * exactly once however many checkers run. `known` may carry states already read (the checker reads
+ * them all); the others are read in one batch. Targets are independent and applied a few at a time.
+ */
+export async function applyEvaluations(
+  deps: Deps,
+  orgId: string,
+  evaluations: Evaluation[],
+  known?: Map<string, AlertState>,
+): Promise<void> {
+  if (evaluations.length === 0) return;
+  const states =
+    known ??
+    (await deps.entities.alertStates.getMany(
+      orgId,
+      evaluations.map((e) => stateKey(e.target)),
+    ));
+  const ctx = new BatchContext(deps, orgId);
+  // One target's evaluations run in order (check reports may carry several); targets run side by side.
+  const byTarget = new Map<string, Evaluation[]>();
+  for (const e of evaluations)
+    byTarget.set(stateKey(e.target), [...(byTarget.get(stateKey(e.target)) ?? []), e]);
+  const queue = [...byTarget.values()];
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift())
+      for (const e of group) await applyOne(deps, orgId, e, states, ctx);
+  };
+  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+}

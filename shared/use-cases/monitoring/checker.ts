@@ -1,0 +1,184 @@
+import { epochSeconds } from '../../domain/clock.ts';
+import type { HostSummary } from '../../domain/host.ts';
+import { stateKey } from '../../domain/monitoring/alert-state.ts';
+import {
+  type ConnectivityMonitor,
+  type ExpressionMonitor,
+  type ExternalMonitor,
+  hostInScope,
+  type Monitor,
+  type ServiceMetricMonitor,
+} from '../../domain/monitoring/monitor.ts';
+import type { Deps } from '../../ports/deps.ts';
+import type { OutboundHttp } from '../../ports/notifications.ts';
+import { applyEvaluations, type Evaluation, settleState } from './alert-engine.ts';
+import { evaluateExpressionMonitor } from './expression-monitor.ts';
+import { probeExternal } from './external-probe.ts';
+
+export interface CheckerSettings {
+  /** Silence longer than this raises a connectivity alert. */
+  connectivityTimeoutSeconds: number;
+  /** Silence before this time is not held against a host (local mode: the process start). */
+  watchingSince?: number;
+  http: OutboundHttp;
+}
+
+export interface CheckerRunStats {
+  orgs: number;
+  hosts: number;
+  monitors: number;
+  evaluations: number;
+}
+
+const monitored = (h: HostSummary) => !h.isRetired && (h.status === 'working' || h.status === 'standby');
+
+function connectivity(
+  monitors: ConnectivityMonitor[],
+  hosts: HostSummary[],
+  lastSeen: Record<string, number>,
+  now: number,
+  settings: CheckerSettings,
+): Evaluation[] {
+  const out: Evaluation[] = [];
+  for (const host of hosts.filter(monitored)) {
+    const last = Math.max(lastSeen[host.id] ?? 0, host.createdAt, settings.watchingSince ?? 0);
+    const silent = now - last > settings.connectivityTimeoutSeconds;
+    for (const m of monitors) {
+      if (!hostInScope(host.roles, m.scopes, m.excludeScopes)) continue;
+      out.push({
+        monitor: m,
+        target: { monitorId: m.id, hostId: host.id },
+        observation: silent ? { status: m.alertStatusOnGone ?? 'CRITICAL' } : { status: 'OK' },
+        alertType: 'connectivity',
+        maxCheckAttempts: 1,
+        ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
+        host,
+      });
+    }
+  }
+  return out;
+}
+
+/** Service metrics that stopped arriving: the newest point against the missing-data thresholds. */
+async function missingData(
+  deps: Deps,
+  orgId: string,
+  m: ServiceMetricMonitor,
+  now: number,
+): Promise<Evaluation | undefined> {
+  const longest = Math.max(m.missingDurationWarning ?? 0, m.missingDurationCritical ?? 0);
+  if (longest === 0) return undefined;
+  const points = await deps.metrics.range(
+    orgId,
+    { kind: 'service', id: m.service },
+    m.metric,
+    now - longest * 60,
+    now,
+    60,
+  );
+  const newest = points.length > 0 ? Math.max(...points.map((p) => p.time)) : undefined;
+  const silentMinutes = newest === undefined ? longest : (now - newest) / 60;
+  const status =
+    m.missingDurationCritical !== undefined && silentMinutes >= m.missingDurationCritical
+      ? 'CRITICAL'
+      : m.missingDurationWarning !== undefined && silentMinutes >= m.missingDurationWarning
+        ? 'WARNING'
+        : 'OK';
+  return {
+    monitor: m,
+    target: { monitorId: m.id, service: m.service, aspect: 'missing' },
+    observation: {
+      status,
+      ...(status !== 'OK' && { message: `No data of ${m.metric} for ${Math.floor(silentMinutes)} minutes` }),
+    },
+    alertType: 'service',
+    maxCheckAttempts: 1,
+    ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
+  };
+}
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  const queue = items.map((item, i) => [item, i] as const);
+  const run = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) out[next[1]] = await work(next[0]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+/**
+ * One checker run for one organization: connectivity of every monitored host (silence judged
+ * against now − timeout, never against ticks), missing service metrics, external HTTP checks and
+ * expressions. Reads: the monitors, the host list without specs, the pulse shards, the alert states.
+ */
+export async function checkOrganization(
+  deps: Deps,
+  orgId: string,
+  settings: CheckerSettings,
+): Promise<Omit<CheckerRunStats, 'orgs'>> {
+  const now = epochSeconds(deps.clock);
+  const [monitors, states] = await Promise.all([
+    deps.entities.monitors.list(orgId),
+    deps.entities.alertStates.list(orgId),
+  ]);
+  const byKey = new Map(states.map((s) => [`${s.monitorId}#${s.target}`, s]));
+  // Effects left pending by a run that died are finished first.
+  for (const s of states.filter((s) => s.pending.length > 0)) {
+    await settleState(deps, orgId, s);
+    byKey.set(`${s.monitorId}#${s.target}`, { ...s, pending: [] });
+  }
+  const ofType = <T extends Monitor>(type: T['type']) => monitors.filter((m): m is T => m.type === type);
+
+  const connectivityMonitors = ofType<ConnectivityMonitor>('connectivity');
+  let hosts: HostSummary[] = [];
+  const evaluations: Evaluation[] = [];
+  if (connectivityMonitors.length > 0) {
+    const [list, lastSeen] = await Promise.all([
+      deps.entities.hosts.listSummaries(orgId),
+      deps.metrics.lastSeen(orgId),
+    ]);
+    hosts = list;
+    evaluations.push(...connectivity(connectivityMonitors, hosts, lastSeen, now, settings));
+  }
+  const missing = await Promise.all(
+    ofType<ServiceMetricMonitor>('service').map((m) => missingData(deps, orgId, m, now)),
+  );
+  evaluations.push(...missing.filter((e) => e !== undefined));
+  evaluations.push(
+    ...(await pool(ofType<ExternalMonitor>('external'), 16, (m) =>
+      probeExternal(deps, orgId, m, settings.http),
+    )),
+  );
+  const expressions = await Promise.all(
+    ofType<ExpressionMonitor>('expression').map((m) => evaluateExpressionMonitor(deps, orgId, m, now)),
+  );
+  evaluations.push(...expressions.filter((e) => e !== undefined));
+
+  // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
+  const needed = evaluations.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));
+  await applyEvaluations(deps, orgId, needed, byKey);
+  return { hosts: hosts.length, monitors: monitors.length, evaluations: evaluations.length };
+}
+
+/** The scheduled checker: every organization, one after another; one failing does not stop the rest. */
+export async function runChecker(
+  deps: Deps,
+  settings: CheckerSettings,
+  log: (msg: string, err: unknown) => void = console.error,
+): Promise<CheckerRunStats> {
+  const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0 };
+  for (const org of await deps.entities.orgs.list()) {
+    try {
+      const s = await checkOrganization(deps, org.id, settings);
+      stats.orgs++;
+      stats.hosts += s.hosts;
+      stats.monitors += s.monitors;
+      stats.evaluations += s.evaluations;
+    } catch (err) {
+      log(`checker failed for organization ${org.id}`, err);
+    }
+  }
+  return stats;
+}

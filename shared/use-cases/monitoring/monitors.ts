@@ -1,0 +1,156 @@
+import type { HostSummary } from '../../domain/host.ts';
+import { ExpressionError, parseExpression } from '../../domain/monitoring/expression.ts';
+import {
+  type ApiMonitor,
+  type CheckMonitor,
+  type ConnectivityMonitor,
+  isApiMonitor,
+  MONITOR_TYPES,
+  type Monitor,
+  type NewMonitor,
+  normalizeScope,
+} from '../../domain/monitoring/monitor.ts';
+import { parseRoleFullname } from '../../domain/names.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import type { Deps, EntityDeps } from '../../ports/deps.ts';
+
+export const MONITOR_NOT_FOUND = 'Monitor Not Found.';
+
+/** Scopes name services (`svc`) or roles (`svc:role`) that must exist. */
+async function assertScopesExist(deps: EntityDeps, orgId: string, scopes: string[]): Promise<void> {
+  for (const scope of scopes) {
+    if (scope.includes(':')) {
+      const { service, role } = parseRoleFullname(scope);
+      if (!(await deps.entities.roles.get(orgId, service, role)))
+        throw new ValidationError(`Scope ${JSON.stringify(scope)} names a role that does not exist.`);
+    } else if (!(await deps.entities.services.get(orgId, scope))) {
+      throw new ValidationError(`Scope ${JSON.stringify(scope)} names a service that does not exist.`);
+    }
+  }
+}
+
+async function validate(deps: EntityDeps, orgId: string, m: NewMonitor): Promise<NewMonitor> {
+  if ('scopes' in m || 'excludeScopes' in m) {
+    const scoped = m as Omit<ConnectivityMonitor, 'id'>;
+    const scopes = (scoped.scopes ?? []).map(normalizeScope);
+    const excludes = (scoped.excludeScopes ?? []).map(normalizeScope);
+    await assertScopesExist(deps, orgId, [...scopes, ...excludes]);
+    m = { ...m, ...(scoped.scopes && { scopes }), ...(scoped.excludeScopes && { excludeScopes: excludes }) };
+  }
+  if ((m.type === 'service' || m.type === 'external') && m.service !== undefined) {
+    if (!(await deps.entities.services.get(orgId, m.service)))
+      throw new ValidationError(`Service ${JSON.stringify(m.service)} does not exist.`);
+  }
+  if (m.type === 'expression') {
+    try {
+      parseExpression(m.expression);
+    } catch (err) {
+      if (err instanceof ExpressionError) throw new ValidationError(`Invalid expression: ${err.message}.`);
+      throw err;
+    }
+  }
+  return m;
+}
+
+/** Mackerel orders the list by type, then name. */
+const typeOrder = (m: Monitor) => (MONITOR_TYPES as readonly string[]).indexOf(m.type);
+
+export async function listMonitors(deps: EntityDeps, orgId: string): Promise<ApiMonitor[]> {
+  return (await deps.entities.monitors.list(orgId))
+    .filter(isApiMonitor)
+    .sort((a, b) => typeOrder(a) - typeOrder(b) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+export async function getMonitor(deps: EntityDeps, orgId: string, id: string): Promise<ApiMonitor> {
+  const m = await deps.entities.monitors.get(orgId, id);
+  if (!m || !isApiMonitor(m)) throw new NotFoundError(MONITOR_NOT_FOUND);
+  return m;
+}
+
+export async function createMonitor(deps: EntityDeps, orgId: string, body: NewMonitor): Promise<ApiMonitor> {
+  const monitor = { id: deps.newId(), ...(await validate(deps, orgId, body)) } as ApiMonitor;
+  await deps.entities.monitors.put(orgId, monitor);
+  return monitor;
+}
+
+/**
+ * A full replace, except that connectivity's `alertStatusOnGone` and external's `headers` keep their
+ * stored values when omitted (Mackerel's documented exceptions). The type cannot change.
+ */
+export async function updateMonitor(
+  deps: EntityDeps,
+  orgId: string,
+  id: string,
+  body: NewMonitor,
+): Promise<ApiMonitor> {
+  const current = await getMonitor(deps, orgId, id);
+  if (current.type !== body.type)
+    throw new ValidationError(`The type of a monitor cannot change (${current.type} to ${body.type}).`);
+  const kept = {
+    ...(current.type === 'connectivity' &&
+      current.alertStatusOnGone && { alertStatusOnGone: current.alertStatusOnGone }),
+    ...(current.type === 'external' && current.headers && { headers: current.headers }),
+  };
+  const monitor = { ...kept, ...(await validate(deps, orgId, body)), id } as ApiMonitor;
+  await deps.entities.monitors.put(orgId, monitor);
+  return monitor;
+}
+
+/** Deletes the monitor; its open alerts are closed by the caller (composed one level up). */
+export async function deleteMonitor(deps: Deps, orgId: string, id: string): Promise<ApiMonitor> {
+  const m = await getMonitor(deps, orgId, id);
+  await deps.entities.monitors.delete(orgId, id);
+  return m;
+}
+
+export async function listCheckMonitors(deps: EntityDeps, orgId: string): Promise<CheckMonitor[]> {
+  return (await deps.entities.monitors.list(orgId))
+    .filter((m): m is CheckMonitor => m.type === 'check')
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export async function getCheckMonitor(deps: EntityDeps, orgId: string, id: string): Promise<CheckMonitor> {
+  const m = await deps.entities.monitors.get(orgId, id);
+  if (m?.type !== 'check') throw new NotFoundError(MONITOR_NOT_FOUND);
+  return m;
+}
+
+/** A new organization starts with a connectivity monitor over every host, as in Mackerel. */
+export async function createDefaultMonitors(deps: EntityDeps, orgId: string): Promise<void> {
+  await deps.entities.monitors.put(orgId, { id: deps.newId(), type: 'connectivity', name: 'connectivity' });
+}
+
+/**
+ * The monitors of an organization as the hot path sees them, kept for `ttlMs` per process so a post
+ * does not read them every time (a changed monitor applies within that time). 0 keeps nothing.
+ */
+export class MonitorDirectory {
+  readonly #cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  readonly ttlMs: number;
+  constructor(ttlMs: number) {
+    this.ttlMs = ttlMs;
+  }
+
+  #remembered<T>(key: string, now: number, load: () => Promise<T>): Promise<T> {
+    const hit = this.#cache.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    if (this.ttlMs > 0) {
+      if (this.#cache.size > 100_000) this.#cache.clear();
+      this.#cache.set(key, { at: now, value });
+      value.catch(() => this.#cache.delete(key));
+    }
+    return value;
+  }
+
+  list(deps: EntityDeps, orgId: string): Promise<Monitor[]> {
+    return this.#remembered(`m\0${orgId}`, deps.clock.now(), () => deps.entities.monitors.list(orgId));
+  }
+
+  /** The host's status and roles, which decide whether and how it is monitored. */
+  host(deps: EntityDeps, orgId: string, hostId: string): Promise<HostSummary | undefined> {
+    return this.#remembered(`h\0${orgId}\0${hostId}`, deps.clock.now(), () =>
+      deps.entities.hosts.get(orgId, hostId),
+    );
+  }
+}

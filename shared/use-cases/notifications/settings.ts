@@ -1,0 +1,32 @@
+import {
+  type Channel,
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_GROUP_ID,
+  defaultChannel,
+  defaultGroup,
+  type NotificationGroup,
+} from '../../domain/monitoring/notification.ts';
+import type { EntityDeps } from '../../ports/deps.ts';
+
+/**
+ * Every organization has a default channel (email to all its users) and a default group holding it.
+ * They are made the first time anything reads them, so organizations made before monitoring have them too.
+ */
+export async function notificationSettings(
+  deps: EntityDeps,
+  orgId: string,
+): Promise<{ channels: Channel[]; groups: NotificationGroup[] }> {
+  let [channels, groups] = await Promise.all([
+    deps.entities.channels.list(orgId),
+    deps.entities.notificationGroups.list(orgId),
+  ]);
+  if (!channels.some((c) => c.id === DEFAULT_CHANNEL_ID)) {
+    await deps.entities.channels.create(orgId, defaultChannel());
+    channels = [defaultChannel(), ...channels];
+  }
+  if (!groups.some((g) => g.id === DEFAULT_GROUP_ID)) {
+    await deps.entities.notificationGroups.create(orgId, defaultGroup());
+    groups = [defaultGroup(), ...groups];
+  }
+  return { channels, groups };
+}
