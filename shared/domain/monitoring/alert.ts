@@ -44,10 +44,15 @@ const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 /**
  * 11-character ids whose order is their creation order: 8 base58 digits of epoch milliseconds (the
  * alphabet is in ASCII order, so string order is time order until the year 6000), then 3 random ones.
+ * A clock that stands still (tests) or steps back yields the next millisecond instead.
  * Alerts are listed newest first by sort key alone.
  */
+let lastMs = 0;
+
 export function timeOrderedId(nowMs: number): string {
-  let t = Math.floor(nowMs);
+  // Within one process ids never repeat a millisecond, so two events of one alert keep their order.
+  lastMs = Math.max(Math.floor(nowMs), lastMs + 1);
+  let t = lastMs;
   let head = '';
   for (let i = 0; i < 8; i++) {
     head = ALPHABET[t % 58] + head;

@@ -94,6 +94,14 @@ function eventOf(e: Evaluation, effect: AlertEffect, orgName: string): AlertEven
 const isIdle = (s: AlertState) => s.status === 'OK' && s.attempts === 0 && s.alertId === undefined;
 
 /**
+ * Pending effects younger than this belong to a writer that is still at work; older ones were left
+ * by a writer that died, and the next reader finishes them (effects are idempotent either way).
+ */
+const PENDING_GRACE_SECONDS = 30;
+export const isStale = (s: AlertState, now: number): boolean =>
+  s.pending.length > 0 && now - Math.max(...s.pending.map((e) => e.at)) >= PENDING_GRACE_SECONDS;
+
+/**
  * Carries out a stored state's pending effects (alert item, alert log, notification jobs), then
  * clears them, or removes the state when it is idle. Every step is idempotent, so a replay after a
  * crash, or by a second checker, repeats nothing anyone can see.
@@ -135,8 +143,11 @@ async function applyOne(
   const key = stateKey(e.target);
   const now = Math.floor(deps.clock.now() / 1000);
   for (let attempt = 1; attempt <= TRIES; attempt++) {
-    const previous = states.get(key);
-    if (previous && previous.pending.length > 0) await settleState(deps, orgId, previous);
+    let previous = states.get(key);
+    if (previous && isStale(previous, now)) {
+      await settleState(deps, orgId, previous);
+      previous = isIdle(previous) ? undefined : { ...previous, pending: [] };
+    }
     let notify = e.host?.status !== 'standby' && !('isMute' in e.monitor && e.monitor.isMute);
     if (e.observation.status !== 'OK' || previous) {
       const roles = e.host?.roles ?? (e.target.service ? { [e.target.service]: [] } : {});
@@ -147,26 +158,25 @@ async function applyOne(
       if (muted && e.observation.status !== 'OK') return;
       notify &&= !muted;
     }
-    const t = transition(
-      previous?.pending.length ? { ...previous, pending: [] } : previous,
-      e.target,
-      e.observation,
-      {
-        now,
-        alertType: e.alertType,
-        maxCheckAttempts: e.maxCheckAttempts,
-        ...(e.notificationInterval !== undefined && { notificationInterval: e.notificationInterval }),
-        notify,
-        newId: () => timeOrderedId(deps.clock.now()),
-        newAlertId: () => timeOrderedId(deps.clock.now()),
-      },
-    );
+    const t = transition(previous && { ...previous, pending: [] }, e.target, e.observation, {
+      now,
+      alertType: e.alertType,
+      maxCheckAttempts: e.maxCheckAttempts,
+      ...(e.notificationInterval !== undefined && { notificationInterval: e.notificationInterval }),
+      notify,
+      newId: () => timeOrderedId(deps.clock.now()),
+      newAlertId: () => timeOrderedId(deps.clock.now()),
+    });
     if (!t) return;
     const orgName = t.effects.length > 0 ? await ctx.orgName() : '';
     const next: AlertState = {
       ...t.next,
       version: (previous?.version ?? 0) + 1,
-      pending: t.effects.map((effect) => ({ ...effect, event: eventOf(e, effect, orgName) })),
+      // Effects another writer has not finished yet are carried along: whoever settles does them all.
+      pending: [
+        ...(previous?.pending ?? []),
+        ...t.effects.map((effect) => ({ ...effect, event: eventOf(e, effect, orgName) })),
+      ],
     };
     if (await deps.entities.alertStates.save(orgId, next)) {
       await settleState(deps, orgId, next, previous?.status === 'CRITICAL');

@@ -11,7 +11,7 @@ import {
 } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { OutboundHttp } from '../../ports/notifications.ts';
-import { applyEvaluations, type Evaluation, settleState } from './alert-engine.ts';
+import { applyEvaluations, type Evaluation, isStale, settleState } from './alert-engine.ts';
 import { evaluateExpressionMonitor } from './expression-monitor.ts';
 import { probeExternal } from './external-probe.ts';
 
@@ -125,7 +125,7 @@ export async function checkOrganization(
   ]);
   const byKey = new Map(states.map((s) => [`${s.monitorId}#${s.target}`, s]));
   // Effects left pending by a run that died are finished first.
-  for (const s of states.filter((s) => s.pending.length > 0)) {
+  for (const s of states.filter((s) => isStale(s, now))) {
     await settleState(deps, orgId, s);
     byKey.set(`${s.monitorId}#${s.target}`, { ...s, pending: [] });
   }
