@@ -222,7 +222,8 @@ describe('delivery: webhook, Slack, email; once per channel; retried, then dead-
       { doc: createDocumentClient({ endpoint: dynamo.endpoint }), name: 'queue-test' },
       { delaysMs: [10, 10], now: () => t },
     );
-    await local.send([job as never]);
+    if (!job) throw new Error('no job for the webhook');
+    await local.send([job]);
     const senders = { email: new RecordingEmail(), http: allowLoopback };
     const deliver = (j: Parameters<typeof deliverNotification>[2]) => deliverNotification(deps, senders, j);
     failing = 1;
@@ -234,7 +235,7 @@ describe('delivery: webhook, Slack, email; once per channel; retried, then dead-
     expect(await local.pending()).toBe(0);
 
     failing = 5;
-    await local.send([{ ...(job as never), eventId: 'another-event' }]);
+    await local.send([{ ...job, eventId: 'another-event' }]);
     for (const step of [30, 50, 70]) {
       t = step;
       await local.drain(deliver, () => {});
