@@ -133,10 +133,11 @@ export function parseMonitorBody(body: unknown): NewMonitor {
   if (!(MONITOR_TYPES as readonly string[]).includes(type))
     throw new ValidationError(`Invalid monitor type: ${JSON.stringify(type).slice(0, 80)}.`);
   const parsed = parseBody(monitorSchema, body);
-  const m = compact({
-    ...parsed,
-    ...('warning' in parsed && { warning: parsed.warning ?? null, critical: parsed.critical ?? null }),
-  });
+  // Thresholds stay, as null when unset: client-go always sends and expects both keys.
+  const m = {
+    ...compact(parsed),
+    ...('operator' in parsed && { warning: parsed.warning ?? null, critical: parsed.critical ?? null }),
+  };
   if (m.type === 'connectivity') return { ...m, name: m.name ?? 'connectivity' } as NewMonitor;
   if ('warning' in m && m.warning === null && m.critical === null)
     throw new ValidationError('Invalid request body. warning or critical is required.');
