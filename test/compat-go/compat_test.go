@@ -1,0 +1,384 @@
+// The compatibility suite: the official Go client (the one mackerel-agent, mkr and the Terraform
+// provider use) against a running saba. `npm test` starts the local server and runs this with
+// SABA_URL and SABA_API_KEY set; without them it fails, it never skips.
+package compat
+
+import (
+	"os"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	mackerel "github.com/mackerelio/mackerel-client-go"
+)
+
+func client(t *testing.T) *mackerel.Client {
+	t.Helper()
+	url, key := os.Getenv("SABA_URL"), os.Getenv("SABA_API_KEY")
+	if url == "" || key == "" {
+		t.Fatal("SABA_URL and SABA_API_KEY must name a running saba (npm test sets them)")
+	}
+	c, err := mackerel.NewClientWithOptions(key, url, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// res carries a call's two results, so `r(c.Call()).ok(t)` reads like the call itself.
+type res[T any] struct {
+	v   T
+	err error
+}
+
+func r[T any](v T, err error) res[T] { return res[T]{v, err} }
+
+func (x res[T]) ok(t *testing.T) T {
+	t.Helper()
+	if x.err != nil {
+		t.Fatalf("unexpected error: %v", x.err)
+	}
+	return x.v
+}
+
+func ok(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+}
+
+func apiStatus(t *testing.T, err error, want int) {
+	t.Helper()
+	apiErr, isAPI := err.(*mackerel.APIError)
+	if !isAPI || apiErr.StatusCode != want {
+		t.Fatalf("want an API error %d, got %v", want, err)
+	}
+	if apiErr.Message == "" {
+		t.Fatalf("the %d carries no message", want)
+	}
+}
+
+func f(v float64) *float64 { return &v }
+func u(v uint64) *uint64   { return &v }
+
+func TestOrgServicesRoles(t *testing.T) {
+	c := client(t)
+	org := r(c.GetOrg()).ok(t)
+	if org.Name != "default" {
+		t.Fatalf("org %q", org.Name)
+	}
+	svc := r(c.CreateService(&mackerel.CreateServiceParam{Name: "compat", Memo: "go client"})).ok(t)
+	if svc.Name != "compat" || svc.Memo != "go client" {
+		t.Fatalf("service %+v", svc)
+	}
+	role := r(c.CreateRole("compat", &mackerel.CreateRoleParam{Name: "web", Memo: "front"})).ok(t)
+	if role.Name != "web" {
+		t.Fatalf("role %+v", role)
+	}
+	roles := r(c.FindRoles("compat")).ok(t)
+	if len(roles) != 1 || roles[0].Name != "web" {
+		t.Fatalf("roles %+v", roles)
+	}
+	services := r(c.FindServices()).ok(t)
+	found := false
+	for _, s := range services {
+		found = found || (s.Name == "compat" && reflect.DeepEqual(s.Roles, []string{"web"}))
+	}
+	if !found {
+		t.Fatalf("services %+v", services)
+	}
+	_, err := c.CreateService(&mackerel.CreateServiceParam{Name: "x"})
+	apiStatus(t, err, 400)
+}
+
+func newHost(t *testing.T, c *mackerel.Client, name string) string {
+	t.Helper()
+	return r(c.CreateHost(&mackerel.CreateHostParam{
+		Name:          name,
+		Meta:          mackerel.HostMeta{AgentVersion: "0.85.0", Kernel: mackerel.Kernel{"name": "Linux"}, Memory: mackerel.Memory{"total": "1024kB"}},
+		Interfaces:    []mackerel.Interface{{Name: "eth0", IPv4Addresses: []string{"10.0.0.5"}, MacAddress: "aa:bb"}},
+		RoleFullnames: []string{"compat:web"},
+		Checks:        []mackerel.CheckConfig{{Name: "check-go", Memo: "from go"}},
+	})).ok(t)
+}
+
+func TestHostsAndMetadata(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	id := newHost(t, c, "go-host-1")
+	host := r(c.FindHost(id)).ok(t)
+	if host.Name != "go-host-1" || host.Status == "" || !reflect.DeepEqual(host.Roles["compat"], []string{"web"}) || host.Meta.Kernel["name"] != "Linux" {
+		t.Fatalf("host %+v", host)
+	}
+	ok(t, c.UpdateHostStatus(id, "standby"))
+	hosts := r(c.FindHosts(&mackerel.FindHostsParam{Service: "compat", Roles: []string{"web"}, Statuses: []string{"standby"}})).ok(t)
+	if len(hosts) != 1 || hosts[0].ID != id {
+		t.Fatalf("hosts %+v", hosts)
+	}
+	_ = r(c.UpdateHost(id, &mackerel.UpdateHostParam{Name: "go-host-1b", Meta: host.Meta})).ok(t)
+	ok(t, c.UpdateHostRoleFullnames(id, []string{"compat:web"}))
+	ok(t, c.BulkUpdateHostStatuses([]string{id}, "working"))
+	ok(t, c.PutHostMetaData(id, "inventory", map[string]any{"rack": "a1"}))
+	meta := r(c.GetHostMetaData(id, "inventory")).ok(t)
+	if meta.LastModified.IsZero() || !reflect.DeepEqual(meta.HostMetaData, map[string]any{"rack": "a1"}) {
+		t.Fatalf("metadata %+v", meta)
+	}
+	if ns := r(c.GetHostMetaDataNameSpaces(id)).ok(t); !reflect.DeepEqual(ns, []string{"inventory"}) {
+		t.Fatalf("namespaces %v", ns)
+	}
+	ok(t, c.DeleteHostMetaData(id, "inventory"))
+	ok(t, c.PutServiceMetaData("compat", "owner", map[string]any{"team": "sre"}))
+	if m := r(c.GetServiceMetaData("compat", "owner")).ok(t); m.LastModified.IsZero() {
+		t.Fatal("no Last-Modified")
+	}
+	ok(t, c.PutRoleMetaData("compat", "web", "lb", []any{"a", "b"}))
+	if m := r(c.GetRoleMetaData("compat", "web", "lb")).ok(t); !reflect.DeepEqual(m.RoleMetaData, []any{"a", "b"}) {
+		t.Fatalf("role metadata %+v", m)
+	}
+	_, err := c.FindHost("no-such-host")
+	apiStatus(t, err, 404)
+	ok(t, c.RetireHost(id))
+	ok(t, c.BulkRetireHosts([]string{newHost(t, c, "go-host-2")}))
+}
+
+func ignoreConflict[T any](_ T, err error) error {
+	if apiErr, isAPI := err.(*mackerel.APIError); isAPI && apiErr.StatusCode == 400 {
+		return nil
+	}
+	return err
+}
+
+func TestMetricsGraphsAnnotations(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	id := newHost(t, c, "go-metrics")
+	now := time.Now().Unix()
+	ok(t, c.PostHostMetricValuesByHostID(id, []*mackerel.MetricValue{{Name: "loadavg5", Time: now - 60, Value: 1.5}, {Name: "loadavg5", Time: now, Value: 2.5}, {Name: "custom.go.x", Time: now, Value: 1e21}}))
+	ok(t, c.PostHostMetricValues([]*mackerel.HostMetricValue{{HostID: id, MetricValue: &mackerel.MetricValue{Name: "memory.used", Time: now, Value: 42}}}))
+	ok(t, c.PostServiceMetricValues("compat", []*mackerel.MetricValue{{Name: "app.rps", Time: now, Value: 100}}))
+	values := r(c.FetchHostMetricValues(id, "loadavg5", now-600, now)).ok(t)
+	if len(values) != 2 || values[1].Value.(float64) != 2.5 {
+		t.Fatalf("values %+v", values)
+	}
+	latest := r(c.FetchLatestMetricValues([]string{id}, []string{"loadavg5", "memory.used"})).ok(t)
+	if latest[id]["memory.used"] == nil || latest[id]["memory.used"].Value.(float64) != 42 {
+		t.Fatalf("latest %+v", latest)
+	}
+	names := r(c.ListHostMetricNames(id)).ok(t)
+	sort.Strings(names)
+	if !reflect.DeepEqual(names, []string{"custom.go.x", "loadavg5", "memory.used"}) {
+		t.Fatalf("names %v", names)
+	}
+	if s := r(c.FetchServiceMetricValues("compat", "app.rps", now-60, now)).ok(t); len(s) != 1 {
+		t.Fatalf("service values %+v", s)
+	}
+	if n := r(c.ListServiceMetricNames("compat")).ok(t); !reflect.DeepEqual(n, []string{"app.rps"}) {
+		t.Fatalf("service names %v", n)
+	}
+	ok(t, c.CreateGraphDefs([]*mackerel.GraphDefsParam{{Name: "custom.go", Unit: "float", Metrics: []*mackerel.GraphDefsMetric{{Name: "custom.go.*", IsStacked: true}}}}))
+	ok(t, c.DeleteGraphDef("custom.go"))
+	a := r(c.CreateGraphAnnotation(&mackerel.GraphAnnotation{Title: "deploy abc123", Service: "compat", Roles: []string{"web"}, From: now - 60, To: now})).ok(t)
+	if a.ID == "" {
+		t.Fatal("annotation without id")
+	}
+	if list := r(c.FindGraphAnnotations("compat", now-3600, now)).ok(t); len(list) != 1 {
+		t.Fatalf("annotations %+v", list)
+	}
+	_ = r(c.UpdateGraphAnnotation(a.ID, &mackerel.GraphAnnotation{Title: "deploy def456", Service: "compat", From: now - 60, To: now})).ok(t)
+	_ = r(c.DeleteGraphAnnotation(a.ID)).ok(t)
+}
+
+func TestMonitorsOfEveryType(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	monitors := []mackerel.Monitor{
+		&mackerel.MonitorConnectivity{Type: "connectivity", Name: "go connectivity", Scopes: []string{"compat"}, AlertStatusOnGone: "WARNING"},
+		&mackerel.MonitorHostMetric{Type: "host", Name: "go load", Metric: "loadavg5", Operator: ">", Warning: f(4), Critical: f(8), Duration: 3, MaxCheckAttempts: 2, NotificationInterval: 30},
+		&mackerel.MonitorHostMetric{Type: "host", Name: "go cpu", Metric: "cpu%", Operator: ">", Critical: f(90), Duration: 1},
+		&mackerel.MonitorServiceMetric{Type: "service", Name: "go rps", Service: "compat", Metric: "app.rps", Operator: "<", Warning: f(10), Critical: f(1), Duration: 2, MissingDurationCritical: 20},
+		&mackerel.MonitorExternalHTTP{Type: "external", Name: "go external", URL: "https://example.com/", Method: "GET", Service: "compat", ResponseTimeCritical: f(3000), ResponseTimeDuration: u(3), ContainsString: "Example", Headers: []mackerel.HeaderField{{Name: "X-Go", Value: "1"}}},
+		&mackerel.MonitorExpression{Type: "expression", Name: "go expression", Expression: `max(role("compat:web", "loadavg5"))`, Operator: ">", Warning: f(5), Critical: f(10), EvaluateBackwardMinutes: u(3)},
+	}
+	for _, m := range monitors {
+		created := r(c.CreateMonitor(m)).ok(t)
+		if created.MonitorID() == "" || created.MonitorType() != m.MonitorType() || created.MonitorName() != m.MonitorName() {
+			t.Fatalf("created %+v from %+v", created, m)
+		}
+		got := r(c.GetMonitor(created.MonitorID())).ok(t)
+		if !reflect.DeepEqual(got, created) {
+			t.Fatalf("GET %+v, created %+v", got, created)
+		}
+		updated := r(c.UpdateMonitor(created.MonitorID(), created)).ok(t)
+		if !reflect.DeepEqual(updated, created) {
+			t.Fatalf("PUT changed an unchanged monitor: %+v vs %+v", updated, created)
+		}
+	}
+	all := r(c.FindMonitors()).ok(t)
+	byName := map[string]mackerel.Monitor{}
+	for _, m := range all {
+		byName[m.MonitorName()] = m
+	}
+	for _, m := range monitors {
+		if byName[m.MonitorName()] == nil {
+			t.Fatalf("%s missing from FindMonitors (%d monitors)", m.MonitorName(), len(all))
+		}
+	}
+	deleted := r(c.DeleteMonitor(byName["go cpu"].MonitorID())).ok(t)
+	if deleted.MonitorName() != "go cpu" {
+		t.Fatalf("deleted %+v", deleted)
+	}
+	_, err := c.CreateMonitor(&mackerel.MonitorHostMetric{Type: "host", Name: "bad", Metric: "loadavg5", Operator: ">", Critical: f(1), Duration: 11})
+	apiStatus(t, err, 400)
+	_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "anomaly", Scopes: []string{"compat:web"}, WarningSensitivity: "normal"})
+	apiStatus(t, err, 400)
+}
+
+func TestChecksAlertsStatuses(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	id := newHost(t, c, "go-checks")
+	now := time.Now().Unix()
+	ok(t, c.PostCheckReports(&mackerel.CheckReports{Reports: []*mackerel.CheckReport{
+		{Source: mackerel.NewCheckSourceHost(id), Name: "check-go", Status: mackerel.CheckStatusCritical, Message: "down\n", OccurredAt: now - 10},
+		{Source: mackerel.NewCheckSourceHost(id), Name: "check-go-2", Status: mackerel.CheckStatusWarning, Message: "slow", OccurredAt: now - 10, NotificationInterval: 10, MaxCheckAttempts: 1},
+	}}))
+	checks := r(c.FindCheckMonitors(&mackerel.FindCheckMonitorsParam{})).ok(t)
+	var checkID string
+	for _, m := range checks.Checks {
+		if m.Name == "check-go" {
+			checkID = m.ID
+		}
+	}
+	if checkID == "" {
+		t.Fatalf("checks %+v", checks.Checks)
+	}
+	if one := r(c.FindCheckMonitor(checkID)).ok(t); one.Check.Name != "check-go" {
+		t.Fatalf("check %+v", one)
+	}
+	statuses := r(c.ListMonitoredStatues(id)).ok(t)
+	var seen bool
+	for _, s := range statuses {
+		if s.MonitorID == checkID {
+			seen = s.Status == "CRITICAL" && s.Detail.Type == "check" && s.Detail.Message == "down\n" && s.Detail.Memo == "from go"
+		}
+	}
+	if !seen {
+		t.Fatalf("monitored statuses %+v", statuses)
+	}
+	alerts := r(c.FindAlerts()).ok(t)
+	var alert *mackerel.Alert
+	for _, a := range alerts.Alerts {
+		if a.MonitorID == checkID && a.HostID == id {
+			alert = a
+		}
+	}
+	if alert == nil || alert.Type != "check" || alert.Status != "CRITICAL" || alert.OpenedAt == 0 {
+		t.Fatalf("alerts %+v", alerts.Alerts)
+	}
+	if got := r(c.GetAlert(alert.ID)).ok(t); got.ID != alert.ID || got.Message != "down\n" {
+		t.Fatalf("alert %+v", got)
+	}
+	if r := r(c.UpdateAlert(alert.ID, mackerel.UpdateAlertParam{Memo: "on it"})).ok(t); r.Memo != "on it" {
+		t.Fatalf("memo %+v", r)
+	}
+	closed := r(c.CloseAlert(alert.ID, "fixed by hand")).ok(t)
+	if closed.Status != "OK" || closed.Reason != "fixed by hand" || closed.ClosedAt == 0 {
+		t.Fatalf("closed %+v", closed)
+	}
+	logs := r(c.FindAlertLogs(alert.ID, nil)).ok(t)
+	if len(logs.AlertLogs) != 2 || logs.AlertLogs[0].Trigger != "manual" {
+		t.Fatalf("logs %+v", logs.AlertLogs)
+	}
+	withClosed := r(c.FindWithClosedAlerts()).ok(t)
+	if len(withClosed.Alerts) < 2 {
+		t.Fatalf("with closed %+v", withClosed.Alerts)
+	}
+	if withClosed.NextID != "" {
+		more := r(c.FindWithClosedAlertsByNextID(withClosed.NextID)).ok(t)
+		_ = more
+	}
+	_, err := c.GetAlert("nope")
+	apiStatus(t, err, 404)
+	err = c.PostCheckReports(&mackerel.CheckReports{Reports: []*mackerel.CheckReport{{Source: mackerel.NewCheckSourceHost("nope"), Name: "x", Status: mackerel.CheckStatusOK, OccurredAt: now}}})
+	apiStatus(t, err, 404)
+}
+
+func TestNotificationsDowntimesUsers(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	add := true
+	hook := r(c.CreateChannel(&mackerel.Channel{Name: "go hook", Type: "webhook", URL: "https://hooks.example.com/go", Events: &[]string{"alert"}, AddToDefaultNotificationGroup: &add})).ok(t)
+	if hook.ID == "" || hook.URL != "https://hooks.example.com/go" {
+		t.Fatalf("channel %+v", hook)
+	}
+	slack := r(c.CreateChannel(&mackerel.Channel{Name: "go slack", Type: "slack", URL: "https://hooks.slack.com/services/A/B/C", Mentions: mackerel.Mentions{Critical: "@here"}})).ok(t)
+	updated := r(c.UpdateChannel(slack.ID, &mackerel.Channel{Name: "go slack 2", Type: "slack", URL: "https://hooks.slack.com/services/A/B/D"})).ok(t)
+	if updated.Name != "go slack 2" {
+		t.Fatalf("updated %+v", updated)
+	}
+	channels := r(c.FindChannels()).ok(t)
+	if len(channels) < 3 {
+		t.Fatalf("channels %+v", channels)
+	}
+	monitors := r(c.FindMonitors()).ok(t)
+	group := r(c.CreateNotificationGroup(&mackerel.NotificationGroup{
+		Name:              "go group",
+		NotificationLevel: mackerel.NotificationLevelCritical,
+		ChildChannelIDs:   []string{hook.ID},
+		Monitors:          []*mackerel.NotificationGroupMonitor{{ID: monitors[0].MonitorID(), SkipDefault: true}},
+		Services:          []*mackerel.NotificationGroupService{{Name: "compat"}},
+	})).ok(t)
+	if group.ID == "" || group.Type != "group" || group.ChildNotificationGroupIDs == nil {
+		t.Fatalf("group %+v", group)
+	}
+	group.Name = "go group 2"
+	_ = r(c.UpdateNotificationGroup(group.ID, group)).ok(t)
+	groups := r(c.FindNotificationGroups()).ok(t)
+	if len(groups) < 2 {
+		t.Fatalf("groups %+v", groups)
+	}
+	_ = r(c.DeleteNotificationGroup(group.ID)).ok(t)
+	_ = r(c.DeleteChannel(slack.ID)).ok(t)
+
+	down := r(c.CreateDowntime(&mackerel.Downtime{
+		Name: "go downtime", Start: time.Now().Unix(), Duration: 60,
+		Recurrence:    &mackerel.DowntimeRecurrence{Type: mackerel.DowntimeRecurrenceTypeWeekly, Interval: 1, Weekdays: []mackerel.DowntimeWeekday{mackerel.DowntimeWeekday(time.Monday)}},
+		ServiceScopes: []string{"compat"},
+	})).ok(t)
+	if down.ID == "" || down.Recurrence == nil || len(down.Recurrence.Weekdays) != 1 {
+		t.Fatalf("downtime %+v", down)
+	}
+	down.Duration = 30
+	if d := r(c.UpdateDowntime(down.ID, down)).ok(t); d.Duration != 30 {
+		t.Fatalf("downtime %+v", d)
+	}
+	if list := r(c.FindDowntimes()).ok(t); len(list) != 1 {
+		t.Fatalf("downtimes %+v", list)
+	}
+	_ = r(c.DeleteDowntime(down.ID)).ok(t)
+
+	inv := r(c.CreateInvitation(&mackerel.Invitation{Email: "go@example.com", Authority: "collaborator"})).ok(t)
+	if inv.ExpiresAt == 0 {
+		t.Fatalf("invitation %+v", inv)
+	}
+	if list := r(c.FindInvitations()).ok(t); len(list) != 1 || list[0].Email != "go@example.com" {
+		t.Fatalf("invitations %+v", list)
+	}
+	users := r(c.FindUsers()).ok(t)
+	var userID string
+	for _, u := range users {
+		if u.Email == "go@example.com" {
+			userID = u.ID
+		}
+	}
+	if userID == "" {
+		t.Fatalf("users %+v", users)
+	}
+	if d := r(c.DeleteUser(userID)).ok(t); d.Email != "go@example.com" {
+		t.Fatalf("deleted %+v", d)
+	}
+	_, err := c.DeleteUser(userID)
+	apiStatus(t, err, 404)
+}
