@@ -1,5 +1,10 @@
 import type { App, StackProps } from 'aws-cdk-lib';
-import { DEFAULT_RETENTION_DAYS, METRIC_STORES, type MetricStoreKind } from '#shared/config.ts';
+import {
+  DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS,
+  DEFAULT_RETENTION_DAYS,
+  METRIC_STORES,
+  type MetricStoreKind,
+} from '#shared/config.ts';
 import { SabaApiStack } from './stacks/api-stack.ts';
 import { SabaDataStack } from './stacks/data-stack.ts';
 
@@ -8,7 +13,13 @@ export interface SabaOptions extends StackProps {
   metricStore?: MetricStoreKind;
   /** `-c retentionDays=N`: how long metric points are kept (default 460, as Mackerel). */
   retentionDays?: number;
+  /** `-c senderEmail=alerts@example.com`: the SES identity alert emails come from. */
+  senderEmail?: string;
+  /** `-c connectivityTimeoutSeconds=N`: the silence that raises a connectivity alert (default 150). */
+  connectivityTimeoutSeconds?: number;
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Both stacks of a deployment; the CDK app and the infra tests build them the same way. */
 export function buildSaba(app: App, options: SabaOptions = {}) {
@@ -20,13 +31,31 @@ export function buildSaba(app: App, options: SabaOptions = {}) {
     throw new Error(`metricStore must be one of ${METRIC_STORES.join(', ')}`);
   const retentionDays =
     options.retentionDays ?? Number(app.node.tryGetContext('retentionDays') ?? DEFAULT_RETENTION_DAYS);
-  const { metricStore: _m, retentionDays: _r, ...props } = options;
+  const senderEmail =
+    options.senderEmail ??
+    (app.node.tryGetContext('senderEmail') as string | undefined) ??
+    'alerts@example.com';
+  if (!EMAIL.test(senderEmail)) throw new Error(`senderEmail must be an email address, not ${senderEmail}`);
+  const connectivityTimeoutSeconds =
+    options.connectivityTimeoutSeconds ??
+    Number(app.node.tryGetContext('connectivityTimeoutSeconds') ?? DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS);
+  if (!Number.isInteger(connectivityTimeoutSeconds) || connectivityTimeoutSeconds < 1)
+    throw new Error('connectivityTimeoutSeconds must be a whole number of seconds, at least 1');
+  const {
+    metricStore: _m,
+    retentionDays: _r,
+    senderEmail: _s,
+    connectivityTimeoutSeconds: _c,
+    ...props
+  } = options;
   const data = new SabaDataStack(app, 'SabaData', { ...props, metricStore, retentionDays });
   const api = new SabaApiStack(app, 'SabaApi', {
     ...props,
     entities: data.entities,
     metrics: data.metrics,
     retentionDays,
+    senderEmail,
+    connectivityTimeoutSeconds,
   });
   return { data, api };
 }

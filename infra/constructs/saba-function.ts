@@ -21,8 +21,30 @@ export interface SabaFunctionProps {
 export const ENTITY_ACCESS = {
   /** The authorizer: one GetItem per uncached key. */
   authorize: ['dynamodb:GetItem'],
-  /** Ingest: is the host live (GetItem); pulses, when Timestream holds the points (UpdateItem). */
-  ingest: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /**
+   * Ingest: is the host live (GetItem); pulses, when Timestream holds the points (UpdateItem); and
+   * monitoring on arrival: monitors (Query), alert states, alerts and logs (BatchGetItem, PutItem,
+   * UpdateItem, DeleteItem).
+   */
+  ingest: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  /** The checker: monitors, hosts without specs, alert states (Query); alert writes. */
+  monitor: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  /** The notifier: channels and users (Query, GetItem); delivery records (PutItem, DeleteItem). */
+  notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   /** The compaction dispatcher lists organizations. */
   listOrgs: ['dynamodb:Query'],
   api: [
@@ -51,6 +73,7 @@ export const METRIC_ACCESS = {
  */
 export class SabaFunction extends Construct {
   readonly fn: NodejsFunction;
+  #timestreamBound = false;
 
   constructor(scope: Construct, id: string, props: SabaFunctionProps) {
     super(scope, id);
@@ -88,6 +111,8 @@ export class SabaFunction extends Construct {
   /** Environment and least-privilege grants for the chosen metric store. */
   bindMetrics(storage: MetricStorage, access: keyof typeof METRIC_ACCESS, retentionDays: number): this {
     this.fn.addEnvironment(ENV.metricStore, storage.kind);
+    const timestreamBound = this.#timestreamBound;
+    this.#timestreamBound = true;
     if (storage.table) {
       this.fn.addEnvironment(ENV.metricsTableName, storage.table.tableName);
       this.fn.addEnvironment(ENV.retentionDays, String(retentionDays));
@@ -103,9 +128,10 @@ export class SabaFunction extends Construct {
         }),
       );
       // Timestream's endpoint discovery call has no resource narrower than *.
-      this.fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
-      );
+      if (!timestreamBound)
+        this.fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
+        );
     }
     return this;
   }

@@ -4,15 +4,19 @@ import type { Construct } from 'constructs';
 import { Compaction } from '../constructs/compaction.ts';
 import { SabaHttpApi } from '../constructs/http-api.ts';
 import type { MetricStorage } from '../constructs/metric-storage.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
 import { SabaFunction } from '../constructs/saba-function.ts';
 
 export interface SabaApiStackProps extends StackProps {
   entities: ITableV2;
   metrics: MetricStorage;
   retentionDays: number;
+  /** The SES identity alert emails come from. */
+  senderEmail: string;
+  connectivityTimeoutSeconds: number;
 }
 
-/** Stateless: the functions, the HTTP API in front of them, and the compaction job. */
+/** Stateless: the functions, the HTTP API in front of them, monitoring, and the compaction job. */
 export class SabaApiStack extends Stack {
   readonly httpApi: SabaHttpApi;
 
@@ -26,18 +30,28 @@ export class SabaApiStack extends Stack {
     }).bindTable(entities, 'authorize');
     const api = new SabaFunction(this, 'ApiFunction', {
       entry: 'api',
-      description: 'Mackerel API v0: hosts, services, roles, metadata, metric reads',
+      description: 'Mackerel API v0: hosts, services, roles, metadata, metric reads, monitors, alerts',
     })
       .bindTable(entities, 'api')
       .bindMetrics(metrics, 'read', retentionDays);
     const ingest = new SabaFunction(this, 'IngestFunction', {
       entry: 'ingest',
-      description: 'POST /api/v0/tsdb and service tsdb: the agents’ every-minute posts',
+      description:
+        'Metric posts and check reports: the agents’ every-minute calls, monitors evaluated on arrival',
       memorySize: 512,
       timeout: Duration.seconds(10),
     })
       .bindTable(entities, 'ingest')
       .bindMetrics(metrics, 'write', retentionDays);
+
+    new Monitoring(this, 'Monitoring', {
+      entities,
+      metrics,
+      retentionDays,
+      senderEmail: props.senderEmail,
+      connectivityTimeoutSeconds: props.connectivityTimeoutSeconds,
+      producers: [api, ingest],
+    });
 
     this.httpApi = new SabaHttpApi(this, 'Http', {
       functions: { api: api.fn, ingest: ingest.fn },

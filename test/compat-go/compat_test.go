@@ -4,6 +4,7 @@
 package compat
 
 import (
+	"encoding/json"
 	"os"
 	"reflect"
 	"sort"
@@ -381,4 +382,35 @@ func TestNotificationsDowntimesUsers(t *testing.T) {
 	}
 	_, err := c.DeleteUser(userID)
 	apiStatus(t, err, 404)
+}
+
+// What `mkr monitors pull`, `push` and `diff` do, through the same client calls: every monitor
+// written to a file and read back, pushed unchanged, and the server's list equal to the file after.
+// (mkr itself is not served by the Go module proxy here, so its calls are made directly.)
+func TestMonitorsRoundTripLikeMkr(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	_ = r(c.CreateMonitor(&mackerel.MonitorExternalHTTP{Type: "external", Name: "mkr external", URL: "https://example.com/", Method: "POST", RequestBody: "{}", ExpectedStatusCode: func() *int { v := 201; return &v }(), CertificationExpirationCritical: u(7), SkipCertificateVerification: true, FollowRedirect: true})).ok(t)
+	pulled := r(c.FindMonitors()).ok(t)
+	file := r(json.MarshalIndent(map[string]any{"monitors": pulled}, "", "    ")).ok(t)
+	var decoded struct {
+		Monitors []json.RawMessage `json:"monitors"`
+	}
+	ok(t, json.Unmarshal(file, &decoded))
+	if len(decoded.Monitors) != len(pulled) || len(pulled) < 6 {
+		t.Fatalf("pulled %d monitors, file holds %d", len(pulled), len(decoded.Monitors))
+	}
+	for i, raw := range decoded.Monitors {
+		m := pulled[i]
+		fresh := reflect.New(reflect.TypeOf(m).Elem()).Interface().(mackerel.Monitor)
+		ok(t, json.Unmarshal(raw, fresh))
+		pushed := r(c.UpdateMonitor(fresh.MonitorID(), fresh)).ok(t)
+		if !reflect.DeepEqual(pushed, m) {
+			t.Fatalf("push changed %s:\n%+v\n%+v", m.MonitorName(), pushed, m)
+		}
+	}
+	after := r(c.FindMonitors()).ok(t)
+	if !reflect.DeepEqual(after, pulled) {
+		t.Fatalf("diff after push is not empty:\n%+v\n%+v", after, pulled)
+	}
 }

@@ -18,7 +18,9 @@ describe('channels, notification groups, downtimes, users', () => {
 
   it('has a default email channel and default group; creates, updates and deletes channels as client-go sends them', async () => {
     const initial = (await call('GET', '/api/v0/channels')).json.channels;
-    expect(initial).toEqual([{ id: 'default-channel', name: 'Default', type: 'email-broadcast', events: ['alert'] }]);
+    expect(initial).toEqual([
+      { id: 'default-channel', name: 'Default', type: 'email-broadcast', events: ['alert'] },
+    ]);
     const user = await addUser(server.runtime.deps, 'default', 'dev@example.com', 'collaborator');
     const email = await call('POST', '/api/v0/channels', {
       name: 'devs',
@@ -29,16 +31,56 @@ describe('channels, notification groups, downtimes, users', () => {
       mentions: {},
       addToDefaultNotificationGroup: true,
     });
-    expect(email.json).toEqual({ id: expect.any(String), name: 'devs', type: 'email', emails: ['a@example.com'], userIds: [user.id], events: ['alert'] });
+    expect(email.json).toEqual({
+      id: expect.any(String),
+      name: 'devs',
+      type: 'email',
+      emails: ['a@example.com'],
+      userIds: [user.id],
+      events: ['alert'],
+    });
     const groups = (await call('GET', '/api/v0/notification-groups')).json.notificationGroups;
-    expect(groups[0]).toMatchObject({ type: 'group-default', childChannelIds: ['default-channel', email.json.id] });
+    expect(groups[0]).toMatchObject({
+      type: 'group-default',
+      childChannelIds: ['default-channel', email.json.id],
+    });
 
-    const slack = (await call('POST', '/api/v0/channels', { name: 'chat', type: 'slack', url: 'https://hooks.slack.com/services/T/B/X', mentions: { critical: '@here' }, enabledGraphImage: true })).json;
+    const slack = (
+      await call('POST', '/api/v0/channels', {
+        name: 'chat',
+        type: 'slack',
+        url: 'https://hooks.slack.com/services/T/B/X',
+        mentions: { critical: '@here' },
+        enabledGraphImage: true,
+      })
+    ).json;
     expect(slack).toMatchObject({ type: 'slack', mentions: { critical: '@here' }, events: ['alert'] });
-    const put = await call('PUT', `/api/v0/channels/${slack.id}`, { name: 'chat2', type: 'slack', url: 'https://hooks.slack.com/services/T/B/Y', mentions: {} });
+    const put = await call('PUT', `/api/v0/channels/${slack.id}`, {
+      name: 'chat2',
+      type: 'slack',
+      url: 'https://hooks.slack.com/services/T/B/Y',
+      mentions: {},
+    });
     expect(put.json).toMatchObject({ id: slack.id, name: 'chat2', mentions: {} });
-    expect((await call('PUT', `/api/v0/channels/${slack.id}`, { name: 'x', type: 'webhook', url: 'https://e.com' })).status).toBe(400);
-    expect((await call('PUT', `/api/v0/channels/${slack.id}`, { name: 'x', type: 'slack', url: 'https://e.com', addToDefaultNotificationGroup: true })).status).toBe(400);
+    expect(
+      (
+        await call('PUT', `/api/v0/channels/${slack.id}`, {
+          name: 'x',
+          type: 'webhook',
+          url: 'https://e.com',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PUT', `/api/v0/channels/${slack.id}`, {
+          name: 'x',
+          type: 'slack',
+          url: 'https://e.com',
+          addToDefaultNotificationGroup: true,
+        })
+      ).status,
+    ).toBe(400);
 
     for (const bad of [
       { name: 'x', type: 'email', emails: ['not an address'] },
@@ -53,13 +95,22 @@ describe('channels, notification groups, downtimes, users', () => {
     }
     expect((await call('DELETE', '/api/v0/channels/default-channel')).status).toBe(400);
     expect((await call('DELETE', `/api/v0/channels/${email.json.id}`)).json.id).toBe(email.json.id);
-    expect((await call('GET', '/api/v0/notification-groups')).json.notificationGroups[0].childChannelIds).toEqual(['default-channel']);
+    expect(
+      (await call('GET', '/api/v0/notification-groups')).json.notificationGroups[0].childChannelIds,
+    ).toEqual(['default-channel']);
     expect((await call('DELETE', `/api/v0/channels/${email.json.id}`)).status).toBe(404);
   });
 
   it('creates groups with monitors and services, refuses unknown references, protects the default group', async () => {
     const monitor = (await call('GET', '/api/v0/monitors')).json.monitors[0];
-    const hook = (await call('POST', '/api/v0/channels', { name: 'h', type: 'webhook', url: 'https://hooks.example.com/x', mentions: {} })).json;
+    const hook = (
+      await call('POST', '/api/v0/channels', {
+        name: 'h',
+        type: 'webhook',
+        url: 'https://hooks.example.com/x',
+        mentions: {},
+      })
+    ).json;
     const body = {
       name: 'shop on-call',
       notificationLevel: 'critical',
@@ -69,8 +120,16 @@ describe('channels, notification groups, downtimes, users', () => {
       services: [{ name: 'shop' }],
     };
     const group = await call('POST', '/api/v0/notification-groups', body);
-    expect(group.json).toEqual({ ...body, id: expect.any(String), type: 'group', childNotificationGroupIds: [] });
-    const renamed = await call('PUT', `/api/v0/notification-groups/${group.json.id}`, { ...body, name: 'shop' });
+    expect(group.json).toEqual({
+      ...body,
+      id: expect.any(String),
+      type: 'group',
+      childNotificationGroupIds: [],
+    });
+    const renamed = await call('PUT', `/api/v0/notification-groups/${group.json.id}`, {
+      ...body,
+      name: 'shop',
+    });
     expect(renamed.json.name).toBe('shop');
     for (const bad of [
       { ...body, childChannelIds: ['nope'] },
@@ -80,7 +139,14 @@ describe('channels, notification groups, downtimes, users', () => {
       { ...body, notificationLevel: 'some' },
     ])
       expect((await call('POST', '/api/v0/notification-groups', bad)).status).toBe(400);
-    expect((await call('PUT', '/api/v0/notification-groups/default-group', { name: 'Other', notificationLevel: 'all' })).status).toBe(400);
+    expect(
+      (
+        await call('PUT', '/api/v0/notification-groups/default-group', {
+          name: 'Other',
+          notificationLevel: 'all',
+        })
+      ).status,
+    ).toBe(400);
     expect((await call('DELETE', '/api/v0/notification-groups/default-group')).status).toBe(400);
     expect((await call('DELETE', `/api/v0/notification-groups/${group.json.id}`)).json.name).toBe('shop');
     expect((await call('DELETE', `/api/v0/notification-groups/${group.json.id}`)).status).toBe(404);
@@ -100,7 +166,11 @@ describe('channels, notification groups, downtimes, users', () => {
     };
     const created = await call('POST', '/api/v0/downtimes', body);
     expect(created.json).toEqual({ ...body, id: expect.any(String) });
-    const updated = await call('PUT', `/api/v0/downtimes/${created.json.id}`, { name: 'once', start: 1_800_000_000, duration: 30 });
+    const updated = await call('PUT', `/api/v0/downtimes/${created.json.id}`, {
+      name: 'once',
+      start: 1_800_000_000,
+      duration: 30,
+    });
     expect(updated.json).toEqual({ id: created.json.id, name: 'once', start: 1_800_000_000, duration: 30 });
     expect((await call('GET', '/api/v0/downtimes')).json.downtimes).toEqual([updated.json]);
     for (const bad of [
@@ -113,7 +183,9 @@ describe('channels, notification groups, downtimes, users', () => {
       { ...body, duration: 0 },
       { ...body, start: 'now' },
     ])
-      expect((await call('POST', '/api/v0/downtimes', bad)).status, JSON.stringify(bad).slice(0, 80)).toBe(400);
+      expect((await call('POST', '/api/v0/downtimes', bad)).status, JSON.stringify(bad).slice(0, 80)).toBe(
+        400,
+      );
     expect((await call('PUT', '/api/v0/downtimes/nope', body)).status).toBe(404);
     expect((await call('DELETE', `/api/v0/downtimes/${created.json.id}`)).json.name).toBe('once');
     expect((await call('DELETE', `/api/v0/downtimes/${created.json.id}`)).status).toBe(404);
@@ -121,23 +193,45 @@ describe('channels, notification groups, downtimes, users', () => {
 
   it('lists and removes users; an invitation adds the user at once; the owner stays', async () => {
     const owner = await addUser(server.runtime.deps, 'default', 'owner@example.com', 'owner');
-    const invited = await call('POST', '/api/v0/invitations', { email: 'new@example.com', authority: 'viewer' });
-    expect(invited.json).toEqual({ email: 'new@example.com', authority: 'viewer', expiresAt: expect.any(Number) });
-    expect((await call('POST', '/api/v0/invitations', { email: 'new@example.com', authority: 'viewer' })).status).toBe(400);
-    expect((await call('POST', '/api/v0/invitations', { email: 'owner@example.com', authority: 'viewer' })).status).toBe(400);
+    const invited = await call('POST', '/api/v0/invitations', {
+      email: 'new@example.com',
+      authority: 'viewer',
+    });
+    expect(invited.json).toEqual({
+      email: 'new@example.com',
+      authority: 'viewer',
+      expiresAt: expect.any(Number),
+    });
+    expect(
+      (await call('POST', '/api/v0/invitations', { email: 'new@example.com', authority: 'viewer' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/api/v0/invitations', { email: 'owner@example.com', authority: 'viewer' })).status,
+    ).toBe(400);
     expect((await call('GET', '/api/v0/invitations')).json.invitations).toEqual([invited.json]);
     const users = (await call('GET', '/api/v0/users')).json.users;
     const fresh = users.find((u: { email: string }) => u.email === 'new@example.com');
-    expect(fresh).toMatchObject({ authority: 'viewer', isInRegistrationProcess: true, joinedAt: expect.any(Number), screenName: 'new' });
-    expect((await call('POST', '/api/v0/invitations/revoke', { email: 'new@example.com' })).json).toEqual({ success: true });
-    expect((await call('GET', '/api/v0/users')).json.users.map((u: { email: string }) => u.email)).not.toContain('new@example.com');
+    expect(fresh).toMatchObject({
+      authority: 'viewer',
+      isInRegistrationProcess: true,
+      joinedAt: expect.any(Number),
+      screenName: 'new',
+    });
+    expect((await call('POST', '/api/v0/invitations/revoke', { email: 'new@example.com' })).json).toEqual({
+      success: true,
+    });
+    expect(
+      (await call('GET', '/api/v0/users')).json.users.map((u: { email: string }) => u.email),
+    ).not.toContain('new@example.com');
     expect((await call('POST', '/api/v0/invitations/revoke', { email: 'new@example.com' })).status).toBe(404);
     expect((await call('DELETE', `/api/v0/users/${owner.id}`)).status).toBe(403);
     const dev = users.find((u: { email: string }) => u.email === 'dev@example.com');
     expect((await call('DELETE', `/api/v0/users/${dev.id}`)).json.email).toBe('dev@example.com');
     expect((await call('DELETE', `/api/v0/users/${dev.id}`)).status).toBe(404);
     expect((await call('POST', '/api/v0/invitations', { email: 'x', authority: 'viewer' })).status).toBe(400);
-    expect((await call('POST', '/api/v0/invitations', { email: 'y@example.com', authority: 'owner' })).status).toBe(400);
+    expect(
+      (await call('POST', '/api/v0/invitations', { email: 'y@example.com', authority: 'owner' })).status,
+    ).toBe(400);
   });
 });
 
@@ -163,7 +257,12 @@ describe('email through SMTP when configured', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     const port = (smtp.server.address() as AddressInfo).port;
     server = await startTestServer({
-      env: { SABA_SMTP_HOST: '127.0.0.1', SABA_SMTP_PORT: String(port), SABA_SENDER_EMAIL: 'saba@example.com', SABA_CONNECTIVITY_TIMEOUT_SECONDS: '1' },
+      env: {
+        SABA_SMTP_HOST: '127.0.0.1',
+        SABA_SMTP_PORT: String(port),
+        SABA_SENDER_EMAIL: 'saba@example.com',
+        SABA_CONNECTIVITY_TIMEOUT_SECONDS: '1',
+      },
     });
   });
   afterAll(async () => {

@@ -11,11 +11,10 @@ function actionsByFunction(t: Template): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [id, policy] of Object.entries(t.findResources('AWS::IAM::Policy'))) {
     const fn = id.replace(/Function.*$|ServiceRole.*$/, '').replace(/Function$/, '');
-    const name = id.startsWith('ApiFunction')
-      ? 'ApiFunction'
-      : id.startsWith('IngestFunction')
-        ? 'IngestFunction'
-        : fn;
+    const name =
+      ['ApiFunction', 'IngestFunction', 'MonitoringChecker', 'MonitoringNotifier']
+        .find((n) => id.startsWith(n))
+        ?.replace('Monitoring', '') ?? fn;
     const actions = policy.Properties.PolicyDocument.Statement.flatMap(
       (s: { Action: string | string[] }) => s.Action,
     );
@@ -26,6 +25,15 @@ function actionsByFunction(t: Template): Record<string, string[]> {
   }
   return out;
 }
+
+/** What `queue.grantConsumeMessages` gives an event-source function. */
+const SQS_CONSUME = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+];
 
 describe('CDK stacks (DynamoDB metric store, the default)', () => {
   let app: App;
@@ -86,7 +94,18 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
   it('grants each function only its own actions, and none of them Scan', () => {
     const actions = actionsByFunction(api);
     expect(actions.Authorizer).toEqual(['dynamodb:GetItem']);
-    expect(new Set(actions.IngestFunction)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(actions.IngestFunction).toContain('sqs:SendMessage');
+    expect(actions.IngestFunction).not.toContain('dynamodb:BatchWriteItem');
+    expect(new Set(actions.Notifier)).toEqual(
+      new Set([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        ...SQS_CONSUME,
+      ]),
+    );
+    expect(actions.Checker).toContain('sqs:SendMessage');
     expect(actions.ApiFunction).toContain('dynamodb:PutItem');
     expect(actions.CompactionWorker).toContain('dynamodb:BatchWriteItem');
     expect(actions.CompactionDispatch).toContain('sqs:SendMessage');
@@ -120,7 +139,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(3);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(4);
   });
 
   it('logs API access and outputs the apibase', () => {
@@ -174,13 +193,90 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(actions.IngestFunction).not.toContain('timestream:Select');
     expect(actions.ApiFunction).toContain('timestream:Select');
     expect(actions.ApiFunction).not.toContain('timestream:WriteRecords');
-    api.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // Only the checker's schedule: no compaction with Timestream.
+    expect(
+      Object.values(api.findResources('AWS::Scheduler::Schedule')).map(
+        (r) => r.Properties.ScheduleExpression,
+      ),
+    ).toEqual(['rate(1 minute)']);
     const app = new App({ context: { metricStore: 'timestream' } });
     buildSaba(app);
     expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(2);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(3);
+    expect(actions.Checker).toEqual(expect.arrayContaining(['timestream:Select', 'timestream:WriteRecords']));
+  });
+});
+
+describe('monitoring in the stacks', () => {
+  let api: Template;
+  beforeAll(() => {
+    const app = new App({ context: { senderEmail: 'alerts@acme.example', connectivityTimeoutSeconds: 120 } });
+    api = Template.fromStack(buildSaba(app).api);
+  });
+
+  const functionNamed = (prefix: string) => {
+    const entry = Object.entries(api.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith(prefix),
+    );
+    if (!entry) throw new Error(`no function ${prefix}`);
+    return { id: entry[0], props: entry[1].Properties };
+  };
+
+  it('runs the checker every minute through EventBridge Scheduler, with the connectivity timeout', () => {
+    const checker = functionNamed('MonitoringChecker');
+    api.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [checker.id, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
+    });
+    expect(checker.props.Environment.Variables).toMatchObject({
+      SABA_CONNECTIVITY_TIMEOUT_SECONDS: '120',
+      SABA_NOTIFICATION_QUEUE_URL: expect.anything(),
+    });
+    expect(checker.props.Timeout).toBeLessThan(60);
+  });
+
+  it('feeds the notifier from an encrypted SQS queue with a dead-letter queue and partial-batch failures', () => {
+    const notifier = functionNamed('MonitoringNotifier');
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: notifier.id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    api.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 10 }),
+    });
+    expect(notifier.props.Environment.Variables.SABA_SENDER_EMAIL).toBe('alerts@acme.example');
+    for (const producer of ['ApiFunction', 'IngestFunction'])
+      expect(Object.keys(functionNamed(producer).props.Environment.Variables)).toContain(
+        'SABA_NOTIFICATION_QUEUE_URL',
+      );
+  });
+
+  it('lets only the notifier send email, and only from the configured SES identity', () => {
+    const statements = Object.entries(api.findResources('AWS::IAM::Policy')).flatMap(([id, p]) =>
+      p.Properties.PolicyDocument.Statement.map((s: { Action: string | string[]; Resource: unknown }) => ({
+        id,
+        ...s,
+      })),
+    );
+    const ses = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.id).toMatch(/^MonitoringNotifier/);
+    expect(ses[0]?.Action).toBe('ses:SendEmail');
+    const resources = JSON.stringify(ses[0]?.Resource);
+    expect(resources).toContain(':identity/alerts@acme.example');
+    expect(resources).toContain(':identity/acme.example');
+    expect(resources).not.toContain('*');
+  });
+
+  it('refuses a sender that is not an email address', () => {
+    expect(() => buildSaba(new App({ context: { senderEmail: 'not-an-address' } }))).toThrow(/senderEmail/);
   });
 });

@@ -1,0 +1,111 @@
+import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '#shared/config.ts';
+import type { MetricStorage } from './metric-storage.ts';
+import { SabaFunction } from './saba-function.ts';
+
+export interface MonitoringProps {
+  entities: ITableV2;
+  metrics: MetricStorage;
+  retentionDays: number;
+  /** The SES identity alerts are sent from (an address, or an address at a verified domain). */
+  senderEmail: string;
+  connectivityTimeoutSeconds: number;
+  /** Functions that open alerts and so put notification jobs on the queue (api, ingest). */
+  producers: SabaFunction[];
+}
+
+/** How many times SQS hands a notification to the notifier before it parks it in the dead-letter queue. */
+const MAX_RECEIVES = 10;
+
+/**
+ * Monitoring on AWS: the checker every minute (EventBridge Scheduler) and the notifier on an SQS
+ * queue with a dead-letter queue. Alert transitions (checker, ingest, api) put one job per channel
+ * on the queue; the notifier sends each once (SES email, webhook, Slack), reporting failures per
+ * message so SQS retries only those.
+ */
+export class Monitoring extends Construct {
+  readonly queue: Queue;
+  readonly deadLetters: Queue;
+  readonly checker: SabaFunction;
+  readonly notifier: SabaFunction;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Notifications', {
+      // Six times the notifier's timeout, as Lambda's SQS guidance asks.
+      visibilityTimeout: Duration.seconds(6 * 30),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVES },
+    });
+
+    this.checker = new SabaFunction(this, 'Checker', {
+      entry: 'checker',
+      description: 'Every minute: silent agents, missing service metrics, external and expression monitors',
+      memorySize: 1024,
+      timeout: Duration.seconds(55),
+    })
+      .bindTable(props.entities, 'monitor')
+      .bindMetrics(props.metrics, 'read', props.retentionDays)
+      .bindMetrics(props.metrics, 'write', props.retentionDays);
+    this.checker.fn.addEnvironment(ENV.connectivityTimeoutSeconds, String(props.connectivityTimeoutSeconds));
+
+    this.notifier = new SabaFunction(this, 'Notifier', {
+      entry: 'notifier',
+      description: 'Sends alert notifications: SES email, webhooks, Slack',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    }).bindTable(props.entities, 'notify');
+    this.notifier.fn.addEnvironment(ENV.senderEmail, props.senderEmail);
+    this.notifier.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+    const stack = Stack.of(this);
+    const domain = props.senderEmail.split('@')[1] ?? props.senderEmail;
+    this.notifier.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [props.senderEmail, domain].map((identity) =>
+          Arn.format({ service: 'ses', resource: 'identity', resourceName: identity }, stack),
+        ),
+      }),
+    );
+
+    for (const producer of [this.checker, ...props.producers]) {
+      producer.fn.addEnvironment(ENV.notificationQueueUrl, this.queue.queueUrl);
+      this.queue.grantSendMessages(producer.fn);
+    }
+
+    const role = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    new Schedule(this, 'EveryMinute', {
+      description: 'saba: the checker (silence is judged against now − timeout, so jitter is harmless)',
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      target: new LambdaInvoke(this.checker.fn, { retryAttempts: 0, role }),
+    });
+    const fnId = stack.getLogicalId(this.checker.fn.node.defaultChild as CfnFunction);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the one checker function and its versions (ARN:*), as LambdaInvoke grants it.',
+    });
+  }
+}
