@@ -39,6 +39,7 @@ describe('mackerel-client-go against the local server', () => {
       'TestMonitorsOfEveryType',
       'TestChecksAlertsStatuses',
       'TestNotificationsDowntimesUsers',
+      'TestMonitorsRoundTripLikeMkr',
     ])
       expect(output).toContain(`--- PASS: ${name}`);
   });
