@@ -2,11 +2,13 @@
 import { parseArgs } from 'node:util';
 import { loadLocalConfig } from '#shared/config.ts';
 import { isHostStatus } from '#shared/domain/host.ts';
+import { AUTHORITIES, type Authority } from '#shared/domain/monitoring/user.ts';
 import { HttpError } from '#shared/errors.ts';
 import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
+import { addUser, listUsers } from '#shared/use-cases/users/users.ts';
 import { openAdminTarget } from './admin-target.ts';
 
-const USAGE = `saba — administration (organizations and API keys; Mackerel has no API for these)
+const USAGE = `saba — administration (organizations, API keys and users; Mackerel has no API for these)
 
 Usage: saba <command> [options]
   orgs create <name> [--display-name TEXT] [--default-status working|standby|maintenance|poweroff]
@@ -14,6 +16,8 @@ Usage: saba <command> [options]
   keys create [--org NAME] [--read-only] [--name TEXT]   prints the new key once
   keys list   [--org NAME]
   keys revoke <keyId> [--org NAME]
+  users add --email ADDRESS [--org NAME] [--authority owner|manager|collaborator|viewer]
+  users list [--org NAME]                                alerts email every user of the organization
 
 Where: --data-dir DIR (local data, default $SABA_DATA_DIR or ./.saba)
        --table NAME [--region REGION] (a deployed stack's entity table, with your AWS credentials)
@@ -26,6 +30,8 @@ const { values, positionals } = parseArgs({
     'read-only': { type: 'boolean', default: false },
     name: { type: 'string' },
     'display-name': { type: 'string' },
+    email: { type: 'string' },
+    authority: { type: 'string', default: 'manager' },
     'default-status': { type: 'string' },
     'data-dir': { type: 'string' },
     table: { type: 'string' },
@@ -88,6 +94,18 @@ async function run(): Promise<number> {
         return 1;
       }
       console.log(`revoked ${arg}`);
+      return 0;
+    case 'users add': {
+      if (!values.email) return usage('users add needs --email');
+      const authority = values.authority as Authority;
+      if (!AUTHORITIES.includes(authority)) return usage(`invalid --authority ${values.authority}`);
+      const user = await addUser(deps, values.org, values.email, authority);
+      console.log(`added ${user.email} (${user.authority}) to ${values.org} as user ${user.id}`);
+      return 0;
+    }
+    case 'users list':
+      for (const u of await listUsers(deps, values.org))
+        console.log(`${u.id}\t${u.email}\t${u.authority}\t${new Date(u.joinedAt * 1000).toISOString()}`);
       return 0;
     default:
       return usage(`unknown command: ${positionals.join(' ')}`);

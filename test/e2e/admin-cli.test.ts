@@ -51,6 +51,31 @@ describe('admin CLI (npx saba)', () => {
       expect((await saba('keys', 'revoke', keyId, '--org', 'acme')).code).toBe(0);
       expect((await saba('keys', 'revoke', keyId, '--org', 'acme')).code).toBe(1);
       expect((await saba('keys', 'list', '--org', 'acme')).stdout).not.toContain(keyId);
+
+      // Users: one address may belong to several organizations; the API lists them.
+      expect(
+        (await saba('users', 'add', '--org', 'acme', '--email', 'kim@example.com', '--authority', 'owner'))
+          .code,
+      ).toBe(0);
+      expect((await saba('users', 'add', '--org', 'default', '--email', 'kim@example.com')).code).toBe(0);
+      expect((await saba('users', 'add', '--org', 'acme', '--email', 'kim@example.com')).stdout).toMatch(
+        /already a member/,
+      );
+      expect((await saba('users', 'add', '--org', 'acme', '--email', 'not-an-address')).code).toBe(1);
+      expect(
+        (await saba('users', 'add', '--org', 'acme', '--email', 'x@example.com', '--authority', 'god')).code,
+      ).toBe(2);
+      expect((await saba('users', 'list', '--org', 'acme')).stdout).toMatch(/\tkim@example.com\towner\t/);
+      const users = (await clientFor(server, rw)('GET', '/api/v0/users')).json.users;
+      expect(users.map((u: { email: string; authority: string }) => `${u.email}:${u.authority}`)).toEqual([
+        'kim@example.com:owner',
+      ]);
+      // The new organization starts with a connectivity monitor.
+      expect(
+        (await clientFor(server, rw)('GET', '/api/v0/monitors')).json.monitors.map(
+          (m: { type: string }) => m.type,
+        ),
+      ).toEqual(['connectivity']);
     } finally {
       await server.stop();
     }

@@ -19,13 +19,13 @@ const DEFAULT_MAX_BODY = 256 * 1024;
  * Resolves the name and refuses it if any address it resolves to is private: the check is on the
  * address actually connected to, so a name that later resolves elsewhere (DNS rebinding) gains nothing.
  */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+function guardedLookup(refuses: (address: string) => boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as LookupAddress[];
-      const refused = list.find((a) => isPrivateAddress(a.address));
-      if (refused && !allowPrivate)
+      const refused = list.find((a) => refuses(a.address));
+      if (refused)
         return callback(
           new TargetRefusedError(`${hostname} resolves to ${refused.address}, a private address`),
           '',
@@ -42,11 +42,11 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 function once(
   call: HttpCall,
   url: URL,
-  allowPrivate: boolean,
+  refuses: (address: string) => boolean,
   deadline: number,
 ): Promise<{ res: IncomingMessage; body: string; certificateExpiresAt?: number }> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && isPrivateAddress(host) && !allowPrivate)
+  if (isIP(host) && refuses(host))
     return Promise.reject(new TargetRefusedError(`${host} is a private address`));
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBody = call.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -60,7 +60,7 @@ function once(
           ...(call.body !== undefined && { 'content-length': Buffer.byteLength(call.body) }),
           ...call.headers,
         },
-        lookup: guardedLookup(allowPrivate),
+        lookup: guardedLookup(refuses),
         rejectUnauthorized: !call.skipCertificateVerification,
         signal: AbortSignal.timeout(remaining),
         agent: false,
@@ -103,7 +103,12 @@ function once(
  * targets (unless `allowPrivate`), checked on every resolved address and every redirect hop; one
  * deadline for the whole call; reads at most `maxBodyBytes` of the answer.
  */
-export function outboundHttp(options: { allowPrivate: boolean }): OutboundHttp {
+export function outboundHttp(options: {
+  allowPrivate: boolean;
+  /** Which addresses are refused (tests narrow it to reach their loopback servers). */
+  refuses?: (address: string) => boolean;
+}): OutboundHttp {
+  const refuses = options.allowPrivate ? () => false : (options.refuses ?? isPrivateAddress);
   return {
     async request(call: HttpCall): Promise<HttpAnswer> {
       const started = performance.now();
@@ -112,7 +117,7 @@ export function outboundHttp(options: { allowPrivate: boolean }): OutboundHttp {
       for (let hop = 0; ; hop++) {
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
           throw new TargetRefusedError(`${url.protocol} URLs are not allowed`);
-        const { res, body, certificateExpiresAt } = await once(call, url, options.allowPrivate, deadline);
+        const { res, body, certificateExpiresAt } = await once(call, url, refuses, deadline);
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
         if (call.followRedirects && status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
