@@ -9,6 +9,7 @@ import { apiOperations } from '#shared/http/api-operations.ts';
 import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
@@ -43,6 +44,7 @@ export async function startLocalRuntime(
 
   const deps = await composeLocalDeps(config.dataDir, dynamo.endpoint);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
+  for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);
   const api = createHttpHandler(apiOperations, deps);
   // Monitors are read on every post locally (no cache): the embedded table is in the same machine.

@@ -38,6 +38,16 @@ export interface Host {
 /** A host without its spec (meta, interfaces, checks): what monitoring reads of every host each minute. */
 export type HostSummary = Pick<Host, 'id' | 'name' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo'>;
 
+export const summaryOf = (h: Host): HostSummary => ({
+  id: h.id,
+  name: h.name,
+  status: h.status,
+  isRetired: h.isRetired,
+  createdAt: h.createdAt,
+  roles: h.roles,
+  memo: h.memo,
+});
+
 export function addRoles(roles: HostRoles, refs: RoleRef[]): HostRoles {
   const next: HostRoles = structuredClone(roles);
   for (const { service, role } of refs) {

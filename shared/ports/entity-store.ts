@@ -27,8 +27,13 @@ export interface EntityStore extends MonitoringStore {
     get(orgId: string, hostId: string): Promise<Host | undefined>;
     /** Every host of the organization, retired ones included. */
     list(orgId: string): Promise<Host[]>;
-    /** The same without meta, interfaces and checks: what the checker needs of every host. */
+    /**
+     * Every live host without its spec (meta, interfaces, checks): what the checker reads each minute.
+     * Kept beside the hosts by `saveHost`; retired hosts have none.
+     */
     listSummaries(orgId: string): Promise<HostSummary[]>;
+    putSummary(orgId: string, summary: HostSummary): Promise<void>;
+    removeSummary(orgId: string, hostId: string): Promise<void>;
     /** The hosts with these ids (unknown ids are left out), in batches. */
     getMany(orgId: string, hostIds: string[]): Promise<Host[]>;
     /** Writes the host if its stored version is `host.version - 1` (or it is new at version 1); else StaleWriteError. */

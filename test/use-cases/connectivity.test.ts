@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retireHosts, setHostStatuses } from '#shared/use-cases/hosts/change-host.ts';
+import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { closeHostAlerts } from '#shared/use-cases/monitoring/close-alerts.ts';
 import { createDowntime } from '#shared/use-cases/monitoring/downtimes.ts';
+import { listMonitors, updateMonitor } from '#shared/use-cases/monitoring/monitors.ts';
 import { deliverNotification } from '#shared/use-cases/notifications/deliver.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { addHost, agentPost, check, monitoringWorld, RecordingEmail } from '../support/monitoring.ts';
@@ -154,6 +156,40 @@ describe('connectivity: the checker and silent agents', () => {
     expect((await openAlerts(deps)).map((a) => a.hostId)).toEqual([host]);
   });
 
+  it('re-notifies every notificationInterval while silent; a muted monitor opens alerts and tells nobody', async () => {
+    const deps = await monitoringWorld(dynamo, T0);
+    const [connectivity] = await listMonitors(deps, 'acme');
+    await updateMonitor(deps, 'acme', connectivity?.id as string, {
+      type: 'connectivity',
+      name: 'connectivity',
+      notificationInterval: 10,
+    });
+    const host = await addHost(deps, 'web');
+    await agentPost(deps, host);
+    for (const t of [200, 500, 799, 800, 1400]) {
+      deps.clock.at(T0 + t);
+      await check(deps);
+    }
+    expect(deps.notifications.jobs.map((j) => `${j.event.kind}@${j.event.at - T0}`)).toEqual([
+      'open@200',
+      'renotify@800',
+      'renotify@1400',
+    ]);
+
+    const muted = await monitoringWorld(dynamo, T0);
+    const [m] = await listMonitors(muted, 'acme');
+    await updateMonitor(muted, 'acme', m?.id as string, {
+      type: 'connectivity',
+      name: 'connectivity',
+      isMute: true,
+    });
+    await addHost(muted, 'quiet');
+    muted.clock.at(T0 + 300);
+    await check(muted);
+    expect(await openAlerts(muted)).toHaveLength(1);
+    expect(muted.notifications.jobs).toEqual([]);
+  });
+
   it('a restarted local checker does not hold the silence before its start against anyone', async () => {
     const deps = await monitoringWorld(dynamo, T0);
     await addHost(deps, 'quiet-while-we-were-down');
@@ -163,5 +199,45 @@ describe('connectivity: the checker and silent agents', () => {
     deps.clock.at(T0 + 3600 + 100);
     await check(deps, { watchingSince: T0 + 3600 - 60 });
     expect(await openAlerts(deps)).toHaveLength(1);
+  });
+});
+
+describe('host summaries (what the checker reads of every host)', () => {
+  let dynamo: TestDynamo;
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+  });
+  afterAll(() => dynamo.stop());
+
+  it('follow every host save, drop retired hosts, and are rebuilt for hosts saved without them', async () => {
+    const deps = await monitoringWorld(dynamo, T0);
+    const a = await addHost(deps, 'a', ['shop:web']);
+    const b = await addHost(deps, 'b');
+    await setHostStatuses(deps, 'acme', [a], 'maintenance');
+    const byId = async () => new Map((await deps.entities.hosts.listSummaries('acme')).map((s) => [s.id, s]));
+    expect((await byId()).get(a)).toEqual({
+      id: a,
+      name: 'a',
+      status: 'maintenance',
+      isRetired: false,
+      createdAt: T0,
+      roles: { shop: ['web'] },
+      memo: '',
+    });
+    await retireHosts(deps, 'acme', [b]);
+    expect([...(await byId()).keys()]).toEqual([a]);
+    await deps.entities.hosts.removeSummary('acme', a);
+    await deps.entities.hosts.putSummary('acme', {
+      id: 'ghost',
+      name: 'g',
+      status: 'working',
+      isRetired: false,
+      createdAt: T0,
+      roles: {},
+      memo: '',
+    });
+    expect(await reindexHostSummaries(deps, 'acme')).toBe(2);
+    expect([...(await byId()).keys()]).toEqual([a]);
+    expect(await reindexHostSummaries(deps, 'acme')).toBe(0);
   });
 });

@@ -4,12 +4,15 @@ import { StaleWriteError } from '../../errors.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
 import {
   customIdentifierKeys,
+  HOST_SUMMARY_SHARDS,
   hostKeys,
+  hostSummaryKeys,
+  hostSummaryPartition,
   hostsPartition,
   roleMemberKeys,
   roleMembersPartition,
 } from './keys.ts';
-import { batchGetAll, conditionally, type Item, queryAll, queryPages, type Table } from './table.ts';
+import { batchGetAll, conditionally, type Item, queryAll, type Table } from './table.ts';
 
 /** meta and interfaces are stored as JSON text so they come back exactly as registered. */
 function toItem(host: Host): Item {
@@ -44,15 +47,26 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
       return (await queryAll(table, hostsPartition(orgId))).map(fromItem);
     },
 
-    /** A projection: DynamoDB still reads (and bills) whole items, but only these attributes travel. */
     async listSummaries(orgId) {
-      const items = await queryPages(table, {
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': hostsPartition(orgId) },
-        ProjectionExpression: 'id, #name, #status, isRetired, createdAt, #roles, memo',
-        ExpressionAttributeNames: { '#name': 'name', '#status': 'status', '#roles': 'roles' },
-      });
-      return items as HostSummary[];
+      const shards = await Promise.all(
+        Array.from({ length: HOST_SUMMARY_SHARDS }, (_, n) =>
+          queryAll(table, hostSummaryPartition(orgId, n)),
+        ),
+      );
+      return shards.flat().map((i) => JSON.parse(i.doc as string) as HostSummary);
+    },
+
+    async putSummary(orgId, summary) {
+      await table.doc.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: { ...hostSummaryKeys(orgId, summary.id), doc: JSON.stringify(summary) },
+        }),
+      );
+    },
+
+    async removeSummary(orgId, hostId) {
+      await table.doc.send(new DeleteCommand({ TableName: table.name, Key: hostSummaryKeys(orgId, hostId) }));
     },
 
     async getMany(orgId, hostIds) {

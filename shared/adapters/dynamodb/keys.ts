@@ -1,4 +1,5 @@
 import type { MetadataTarget } from '../../domain/service.ts';
+import { PULSE_SHARDS, shardOf } from './metric-keys.ts';
 import type { Key } from './table.ts';
 
 /**
@@ -89,3 +90,14 @@ export const alertLogsPartition = (orgId: string, alertId: string): string => `O
 
 /** Delivery records, expired by TTL after a week. */
 export const deliveryKeys = (orgId: string, key: string): Key => ({ pk: `O#${orgId}#SENT`, sk: key });
+
+/**
+ * Host summaries (status, roles, name: no spec), spread over the pulse shards' count of partitions,
+ * so the checker reads 100,000 hosts as 32 small Queries in parallel instead of every host's meta.
+ */
+export const HOST_SUMMARY_SHARDS = PULSE_SHARDS;
+export const hostSummaryPartition = (orgId: string, shard: number): string => `O#${orgId}#HSUM#${shard}`;
+export const hostSummaryKeys = (orgId: string, hostId: string): Key => ({
+  pk: hostSummaryPartition(orgId, shardOf({ kind: 'host', id: hostId })),
+  sk: hostId,
+});

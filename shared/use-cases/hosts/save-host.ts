@@ -1,11 +1,11 @@
-import type { Host, HostRoles } from '../../domain/host.ts';
+import { type Host, type HostRoles, summaryOf } from '../../domain/host.ts';
 import type { Deps } from '../../ports/deps.ts';
 
 const pairs = (roles: HostRoles, live: boolean): string[] =>
   live ? Object.entries(roles).flatMap(([service, rs]) => rs.map((role) => `${service}\0${role}`)) : [];
 
 /**
- * Writes the host, then brings the role index in line: every role it now has is (re)written, so a
+ * Writes the host, then its summary (what the checker reads), then brings the role index in line: every role it now has is (re)written, so a
  * crash between the two writes heals on the host's next save; roles it lost, or all of them when it
  * is retired, are removed. Readers of the index confirm against the host, so a stale entry is harmless.
  */
@@ -15,6 +15,9 @@ export async function saveHost(
   next: Host,
 ): Promise<void> {
   await deps.entities.hosts.save(next);
+  await (next.isRetired
+    ? deps.entities.hosts.removeSummary(next.orgId, next.id)
+    : deps.entities.hosts.putSummary(next.orgId, summaryOf(next)));
   const now = new Set(pairs(next.roles, !next.isRetired));
   const before = previous ? pairs(previous.roles, !previous.isRetired) : [];
   const members = deps.entities.roleMembers;
