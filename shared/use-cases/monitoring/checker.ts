@@ -111,7 +111,8 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 /**
  * One checker run for one organization: connectivity of every monitored host (silence judged
  * against now − timeout, never against ticks), missing service metrics, external HTTP checks and
- * expressions. Reads: the monitors, the host list without specs, the pulse shards, the alert states.
+ * expressions. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
+ * states; then whatever series the service and expression monitors name.
  */
 export async function checkOrganization(
   deps: Deps,
@@ -132,16 +133,13 @@ export async function checkOrganization(
   const ofType = <T extends Monitor>(type: T['type']) => monitors.filter((m): m is T => m.type === type);
 
   const connectivityMonitors = ofType<ConnectivityMonitor>('connectivity');
-  let hosts: HostSummary[] = [];
-  const evaluations: Evaluation[] = [];
-  if (connectivityMonitors.length > 0) {
-    const [list, lastSeen] = await Promise.all([
-      deps.entities.hosts.listSummaries(orgId),
-      deps.metrics.lastSeen(orgId),
-    ]);
-    hosts = list;
-    evaluations.push(...connectivity(connectivityMonitors, hosts, lastSeen, now, settings));
-  }
+  const expressionMonitors = ofType<ExpressionMonitor>('expression');
+  const needsHosts = connectivityMonitors.length > 0 || expressionMonitors.length > 0;
+  const [hosts, lastSeen] = await Promise.all([
+    needsHosts ? deps.entities.hosts.listSummaries(orgId) : [],
+    connectivityMonitors.length > 0 ? deps.metrics.lastSeen(orgId) : {},
+  ]);
+  const evaluations: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
   const missing = await Promise.all(
     ofType<ServiceMetricMonitor>('service').map((m) => missingData(deps, orgId, m, now)),
   );
@@ -151,8 +149,8 @@ export async function checkOrganization(
       probeExternal(deps, orgId, m, settings.http),
     )),
   );
-  const expressions = await Promise.all(
-    ofType<ExpressionMonitor>('expression').map((m) => evaluateExpressionMonitor(deps, orgId, m, now)),
+  const expressions = await pool(expressionMonitors, 8, (m) =>
+    evaluateExpressionMonitor(deps, orgId, m, now, hosts),
   );
   evaluations.push(...expressions.filter((e) => e !== undefined));
 

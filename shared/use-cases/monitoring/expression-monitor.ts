@@ -1,3 +1,4 @@
+import type { HostSummary } from '../../domain/host.ts';
 import type { MetricPoint } from '../../domain/metrics.ts';
 import {
   ExpressionError,
@@ -21,6 +22,7 @@ async function fetchRef(
   ref: SeriesRef,
   from: number,
   to: number,
+  hosts: readonly HostSummary[],
 ): Promise<Series[]> {
   switch (ref.kind) {
     case 'host':
@@ -35,11 +37,9 @@ async function fetchRef(
       ];
     case 'role': {
       const { service, role } = parseRoleFullname(ref.fullname);
-      const ids = await deps.entities.roleMembers.hostIds(orgId, service, role);
-      const live = (await deps.entities.hosts.getMany(orgId, ids)).filter(
-        (h) => !h.isRetired && (h.roles[service] ?? []).includes(role),
-      );
-      const owners = live.map((h) => ({ kind: 'host' as const, id: h.id }));
+      const owners = hosts
+        .filter((h) => !h.isRetired && (h.roles[service] ?? []).includes(role))
+        .map((h) => ({ kind: 'host' as const, id: h.id }));
       if (owners.length === 0) return [];
       const byOwner = await deps.metrics.rangeMany(orgId, owners, ref.metric, from, to, 60);
       return Object.values(byOwner)
@@ -51,20 +51,23 @@ async function fetchRef(
 
 /**
  * An expression monitor's verdict: the newest value of the expression within the last
- * `evaluateBackwardMinutes` (default 2). No data at all is no verdict (nothing changes), as in Mackerel.
+ * `evaluateBackwardMinutes` (default 2). No data at all is no verdict (nothing changes), as in
+ * Mackerel. Role members come from the host summaries the checker has already read.
  */
 export async function evaluateExpressionMonitor(
   deps: Deps,
   orgId: string,
   m: ExpressionMonitor,
   now: number,
+  hosts: readonly HostSummary[],
 ): Promise<Evaluation | undefined> {
   const minutes = m.evaluateBackwardMinutes ?? 2;
   const from = now - minutes * 60;
   try {
     const parsed = parseExpression(m.expression);
     const data = new Map<string, Series[]>();
-    for (const ref of parsed.refs) data.set(seriesRefKey(ref), await fetchRef(deps, orgId, ref, from, now));
+    for (const ref of parsed.refs)
+      data.set(seriesRefKey(ref), await fetchRef(deps, orgId, ref, from, now, hosts));
     const value = evaluateExpression(parsed, data);
     if (value === undefined) return undefined;
     return {
