@@ -36,10 +36,13 @@ export interface Spawned {
 }
 
 /** `npm start`'s entry point in its own process (its request log discarded), on a fresh data dir. */
-export async function startSaba(dataDir = mkdtempSync(join(tmpdir(), 'saba-bench-'))): Promise<Spawned> {
+export async function startSaba(
+  dataDir = mkdtempSync(join(tmpdir(), 'saba-bench-')),
+  env: Record<string, string> = {},
+): Promise<Spawned> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['infra/local/main.ts'], {
-    env: { ...process.env, PORT: String(port), SABA_DATA_DIR: dataDir, SABA_API_KEY: BENCH_KEY },
+    env: { ...process.env, ...env, PORT: String(port), SABA_DATA_DIR: dataDir, SABA_API_KEY: BENCH_KEY },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
