@@ -4,9 +4,7 @@
  * made (count, items, bytes, and the read units DynamoDB would bill for them), then extrapolates the
  * reads to 100,000 hosts. Two runs: all hosts healthy, then 1 % silent (alerts open).
  */
-import { spawn } from 'node:child_process';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { dynamoEntityStore } from '#shared/adapters/dynamodb/entity-store.ts';
 import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
 import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
@@ -16,7 +14,7 @@ import type { Monitor } from '#shared/domain/monitoring/monitor.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 import { saveHost } from '#shared/use-cases/hosts/save-host.ts';
 import { runChecker } from '#shared/use-cases/monitoring/checker.ts';
-import { freePort, saveResult, stopProcess, waitForHttp } from './support.ts';
+import { saveResult, startDynalite } from './support.ts';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 10_000);
 const MONITORS = 1_000;
@@ -126,17 +124,8 @@ function monitors(): Monitor[] {
 }
 
 async function main() {
-  const port = await freePort();
-  const proc = spawn(
-    process.execPath,
-    ['-e', `require('dynalite')({createTableMs:0}).listen(${port}, '127.0.0.1')`],
-    { stdio: 'ignore' },
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { endpoint, stop } = await startDynalite(['entities', 'metrics']);
   try {
-    await waitForHttp(endpoint);
-    await ensureTableAt(endpoint, 'entities');
-    await ensureTableAt(endpoint, 'metrics');
     const doc = createDocumentClient({ endpoint });
     const now = T0;
     const clock = { now: () => now * 1000 };
@@ -241,7 +230,7 @@ async function main() {
     console.log(JSON.stringify(extrapolation));
     saveResult('checker', result);
   } finally {
-    await stopProcess(proc);
+    await stop();
   }
 }
 

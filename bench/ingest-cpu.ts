@@ -20,7 +20,7 @@ import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
-import { freePort, percentile, saveResult, stopProcess, waitForHttp } from './support.ts';
+import { freePort, percentile, saveResult, startDynalite, stopProcess, waitForHttp } from './support.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const HOSTS = 50;
@@ -82,17 +82,8 @@ async function measure(label: string, deps: Deps) {
 }
 
 async function dynamo() {
-  const port = await freePort();
-  const proc = spawn(
-    process.execPath,
-    ['-e', `require('dynalite')({createTableMs:0}).listen(${port}, '127.0.0.1')`],
-    { stdio: 'ignore' },
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { endpoint, stop } = await startDynalite(['entities', 'metrics']);
   try {
-    await waitForHttp(endpoint);
-    await ensureTableAt(endpoint, 'entities');
-    await ensureTableAt(endpoint, 'metrics');
     const deps = {
       ...composeAwsDeps(
         { tableName: 'entities', dynamoEndpoint: endpoint },
@@ -103,7 +94,7 @@ async function dynamo() {
     };
     return await measure('dynamodb (dynalite in another process)', deps);
   } finally {
-    await stopProcess(proc);
+    await stop();
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 
 export const BENCH_KEY = 'bench-key-0123456789abcdef';
 export const RESULTS = 'bench-results';
@@ -48,6 +49,27 @@ export async function startSaba(
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/api/v0/org`);
   return { url, proc, dataDir, stop: () => stopProcess(proc) };
+}
+
+/** An in-memory dynalite in its own process (so its CPU is not counted as ours), with these tables. */
+export async function startDynalite(tables: string[]): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    ['-e', `require('dynalite')({createTableMs:0}).listen(${port}, '127.0.0.1')`],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(endpoint);
+    for (const t of tables) await ensureTableAt(endpoint, t);
+  } catch (err) {
+    await stopProcess(proc);
+    throw err;
+  }
+  return { endpoint, stop: () => stopProcess(proc) };
 }
 
 export function stopProcess(proc: ChildProcess): Promise<void> {

@@ -30,6 +30,8 @@ export interface LocalRuntime {
 
 /** How long a key's authorization is reused, as API Gateway's authorizer cache does on AWS. */
 const AUTH_CACHE_MS = 10_000;
+/** How long the ingest path reuses an organization's monitors and a host's status (a change applies within it). */
+const MONITOR_CACHE_MS = 2_000;
 /** How often finished hours move from the recent table to the archive and hourly rollups. */
 const COMPACT_EVERY_MS = 10 * 60_000;
 
@@ -47,9 +49,8 @@ export async function startLocalRuntime(
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);
   const api = createHttpHandler(apiOperations, deps);
-  // Monitors are read on every post locally (no cache): the embedded table is in the same machine.
   const ingest = createHttpHandler(
-    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(0)),
+    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(MONITOR_CACHE_MS)),
     deps,
   );
   const server: Server = createLocalServer({

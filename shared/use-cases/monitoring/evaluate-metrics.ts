@@ -19,6 +19,24 @@ const FRESH_SECONDS = 180;
 
 const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
+/** A threshold monitor's verdict on one value. */
+function verdict(
+  m: HostMetricMonitor | ServiceMetricMonitor,
+  target: Evaluation['target'],
+  value: number,
+  host?: Evaluation['host'],
+): Evaluation {
+  return {
+    monitor: m,
+    target,
+    observation: { status: thresholdStatus(value, m), value },
+    alertType: m.type,
+    maxCheckAttempts: m.maxCheckAttempts ?? 1,
+    ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
+    ...(host && { host }),
+  };
+}
+
 /** The average of a host metric (or pseudo-metric) over the `minutes` up to `newest`. */
 async function hostAverage(
   deps: Deps,
@@ -69,15 +87,7 @@ export async function evaluateHostMetricMonitors(
   for (const m of monitors.filter((m) => hostInScope(host.roles, m.scopes, m.excludeScopes))) {
     const value = await hostAverage(deps, orgId, owner, m.metric, newest, m.duration, [...names]);
     if (value === undefined) continue;
-    evaluations.push({
-      monitor: m,
-      target: { monitorId: m.id, hostId },
-      observation: { status: thresholdStatus(value, m), value },
-      alertType: 'host',
-      maxCheckAttempts: m.maxCheckAttempts ?? 1,
-      ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
-      host,
-    });
+    evaluations.push(verdict(m, { monitorId: m.id, hostId }, value, host));
   }
   await applyEvaluations(deps, orgId, evaluations);
 }
@@ -109,15 +119,7 @@ export async function evaluateServiceMetricMonitors(
     );
     const last = recent.slice(-m.duration);
     if (last.length === 0) continue;
-    const value = mean(last.map((p) => p.value));
-    evaluations.push({
-      monitor: m,
-      target: { monitorId: m.id, service },
-      observation: { status: thresholdStatus(value, m), value },
-      alertType: 'service',
-      maxCheckAttempts: m.maxCheckAttempts ?? 1,
-      ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
-    });
+    evaluations.push(verdict(m, { monitorId: m.id, service }, mean(last.map((p) => p.value))));
   }
   await applyEvaluations(deps, orgId, evaluations);
 }
