@@ -19,7 +19,7 @@ import type { Deps } from '#shared/ports/deps.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { freePort, percentile, saveResult, startDynalite, stopProcess, waitForHttp } from './support.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);

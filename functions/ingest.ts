@@ -3,7 +3,7 @@ import { loadAwsConfig, loadMetricsConfig, loadNotificationQueueUrl } from '#sha
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 
 const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl());
 /** A changed monitor or host status reaches a warm container within this time. */

@@ -11,7 +11,7 @@ import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
 import { startEmbeddedDynamo } from './embedded-dynamodb.ts';

@@ -8,7 +8,7 @@ import { ROUTES } from '#shared/http/routes.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 
 const segment = fc.oneof(

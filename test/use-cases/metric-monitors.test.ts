@@ -8,8 +8,9 @@ import {
   evaluateHostMetricMonitors,
   evaluateServiceMetricMonitors,
 } from '#shared/use-cases/monitoring/evaluate-metrics.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { monitoredStatuses } from '#shared/use-cases/monitoring/monitored-statuses.ts';
-import { createMonitor, MonitorDirectory } from '#shared/use-cases/monitoring/monitors.ts';
+import { createMonitor } from '#shared/use-cases/monitoring/monitors.ts';
 import { createService } from '#shared/use-cases/services/services.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { addHost, agentPost, check, type MonitoringDeps, monitoringWorld } from '../support/monitoring.ts';

@@ -10,7 +10,7 @@ import {
   evaluateHostMetricMonitors,
   evaluateServiceMetricMonitors,
 } from '../../use-cases/monitoring/evaluate-metrics.ts';
-import type { MonitorDirectory } from '../../use-cases/monitoring/monitors.ts';
+import type { MonitorDirectory } from '../../use-cases/monitoring/monitor-directory.ts';
 import { success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 

@@ -12,7 +12,7 @@ import {
 } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { applyEvaluations, type Evaluation } from './alert-engine.ts';
-import type { MonitorDirectory } from './monitors.ts';
+import type { MonitorDirectory } from './monitor-directory.ts';
 
 /** Points older than this when they arrive are a backlog being caught up: they never open alerts. */
 const FRESH_SECONDS = 180;
