@@ -77,6 +77,19 @@ export function withoutRole(roles: HostRoles, { service, role }: RoleRef): HostR
   return list.length > 0 ? { ...rest, [service]: list } : rest;
 }
 
+/**
+ * The agent sends only `ipv4Addresses`/`ipv6Addresses`; Mackerel's host objects also carry the first
+ * of each as `ipAddress`/`ipv6Address`, which client-go's `IPAddresses()` (and so `mkr`) reads.
+ */
+function withSingleAddresses(iface: unknown): unknown {
+  if (typeof iface !== 'object' || iface === null || Array.isArray(iface)) return iface;
+  const i = iface as Record<string, unknown>;
+  const first = (list: unknown) => (Array.isArray(list) && typeof list[0] === 'string' ? list[0] : undefined);
+  const v4 = i.ipAddress ?? first(i.ipv4Addresses);
+  const v6 = i.ipv6Address ?? first(i.ipv6Addresses);
+  return { ...i, ...(v4 !== undefined && { ipAddress: v4 }), ...(v6 !== undefined && { ipv6Address: v6 }) };
+}
+
 /** The host object of the API (`GET /api/v0/hosts/<id>`). */
 export function toApiHost(host: Host): Record<string, unknown> {
   return {
@@ -93,7 +106,7 @@ export function toApiHost(host: Host): Record<string, unknown> {
     roles: host.roles,
     roleFullnames: Object.entries(host.roles).flatMap(([svc, rs]) => rs.map((r) => `${svc}:${r}`)),
     meta: host.meta,
-    interfaces: host.interfaces,
+    interfaces: host.interfaces.map(withSingleAddresses),
     checks: host.checks.map((c) => ({ name: c.name, ...(c.memo && { memo: c.memo }) })),
   };
 }

@@ -1,14 +1,9 @@
 import { ValidationError } from '../errors.ts';
 
-/** Service and role names: `[A-Za-z0-9_-]`, 2–63 characters, not starting with `-` or `_`. */
-const ENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/;
-
 export function assertEntityName(kind: 'service' | 'role', name: string): void {
-  if (!ENTITY_NAME.test(name)) {
-    throw new ValidationError(
-      `Invalid ${kind} name: ${JSON.stringify(name)}. Use 2 to 63 of [A-Za-z0-9_-], not starting with '-' or '_'.`,
-    );
-  }
+  const problem = nameProblem(name);
+  if (problem)
+    throw new ValidationError(`Invalid ${kind} name: ${JSON.stringify(name)}. The ${kind} name ${problem}.`);
 }
 
 export interface RoleRef {
@@ -16,14 +11,28 @@ export interface RoleRef {
   role: string;
 }
 
+/**
+ * Service and role names: `[A-Za-z0-9_-]`, 2–63 characters, not starting with `-` or `_`.
+ * Which rule a name breaks, or undefined when it keeps them all. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length < 2 || name.length > 63) return `must be 2 to 63 characters long (it is ${name.length})`;
+  if (!/^[A-Za-z0-9]/.test(name)) return `must start with a letter or digit`;
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) return `may contain only letters, digits, '-' and '_'`;
+  return undefined;
+}
+
 /** Parses `Service:role` (a space after the colon is accepted, as in Mackerel's docs). */
 export function parseRoleFullname(fullname: string): RoleRef {
   const parts = fullname.split(':');
+  const invalid = (why: string) =>
+    new ValidationError(`Invalid role fullname: ${JSON.stringify(fullname)}. ${why}`);
+  if (parts.length !== 2) throw invalid('Expected "service:role" with exactly one colon.');
   const service = parts[0]?.trim() ?? '';
   const role = parts[1]?.trim() ?? '';
-  if (parts.length !== 2 || !ENTITY_NAME.test(service) || !ENTITY_NAME.test(role)) {
-    throw new ValidationError(`Invalid role fullname: ${JSON.stringify(fullname)}. Expected "service:role".`);
-  }
+  const serviceProblem = nameProblem(service);
+  if (serviceProblem) throw invalid(`The service name ${serviceProblem}.`);
+  const roleProblem = nameProblem(role);
+  if (roleProblem) throw invalid(`The role name ${roleProblem}.`);
   return { service, role };
 }
 

@@ -31,8 +31,31 @@ export function rawBodyOf(event: ApiEvent): string | undefined {
   return text.trim() === '' ? undefined : text;
 }
 
+/** Deeper bodies are refused before parsing: no request needs more, and deep nesting overflows recursion. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of arrays and objects in JSON text, counted without recursion (strings skipped). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 export function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new ValidationError(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
     return JSON.parse(text);
   } catch {

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { GRAPH_UNITS } from '../domain/graphs.ts';
 
 const defSchema = z.object({
-  name: z.string().max(255),
+  name: z.string().min(1, 'name is required').max(255),
   displayName: z.string().max(255).nullish(),
   unit: z.enum(GRAPH_UNITS).nullish(),
   metrics: z
     .array(
       z.object({
-        name: z.string().max(255),
+        name: z.string().min(1, 'name is required').max(255),
         displayName: z.string().max(255).nullish(),
         isStacked: z.boolean().nullish(),
       }),
@@ -19,7 +19,7 @@ const defSchema = z.object({
 
 /** `POST /api/v0/graph-defs/create`: what the agent builds from its plugins' meta output. */
 export const graphDefsSchema = z.array(defSchema).max(1000);
-export const graphDefDeleteSchema = z.object({ name: z.string().max(255) });
+export const graphDefDeleteSchema = z.object({ name: z.string().min(1, 'name is required').max(255) });
 
 const epoch = z.number().int().min(0).max(4_294_967_295);
 

@@ -72,6 +72,10 @@ describe('metrics over HTTP, the way the agent posts them', () => {
       [hostId]: { loadavg5: { time: newest, value: (59 * 7 + 1) / 3 }, nothing: null },
     });
     expect((await call('GET', `/api/v0/tsdb/latest?name=loadavg5`)).status).toBe(400);
+    const names = Array.from({ length: 101 }, (_, i) => `name=m${i}`).join('&');
+    const tooMany = await call('GET', `/api/v0/tsdb/latest?hostId=${hostId}&${names}`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error.message).toMatch(/At most 100 name values/);
   });
 
   it('drops points older than 24 h or over an hour ahead with a 200, and accepts a null body', async () => {

@@ -50,9 +50,14 @@ describe('graph definitions and annotations', () => {
         { name: 'custom.ok', metrics: [{ name: 'custom.ok.x', isStacked: false }] },
         { name: 'custom.a', metrics: [] },
       ],
+      [{ name: '', metrics: [{ name: 'custom.a.x', isStacked: false }] }],
+      [{ name: 'custom.a', metrics: [{ name: '', isStacked: false }] }],
     ];
     for (const body of bad)
       expect((await call('POST', '/api/v0/graph-defs/create', body)).status, JSON.stringify(body)).toBe(400);
+    const emptyName = await call('DELETE', '/api/v0/graph-defs', { name: '' });
+    expect(emptyName.status).toBe(400);
+    expect(emptyName.json.error.message).toMatch(/name is required/);
     expect((await server.runtime.deps.entities.graphDefs.list('default')).map((d) => d.name)).not.toContain(
       'custom.ok',
     );

@@ -143,6 +143,44 @@ describe('hosts API', () => {
     expect(after).toBe(before);
   });
 
+  it('answers deeply nested meta or interfaces with 400, not a stack overflow (5,000 levels)', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const body of [
+      `{"name":"deep","meta":{"x":${deep}}}`,
+      `{"name":"deep","meta":{},"interfaces":[{"name":"eth0","x":${deep}}]}`,
+      `{"name":"deep","meta":{"s":"${'['.repeat(100)}"}, "x": ${'{"a":'.repeat(65)}1${'}'.repeat(65)}}`,
+    ]) {
+      const res = await call('POST', '/api/v0/hosts', body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(/nested deeper than 64/);
+    }
+    // Brackets inside strings are text, not nesting.
+    expect((await call('POST', '/api/v0/hosts', agentHostBody({ memo: '['.repeat(1000) }))).status).toBe(200);
+  });
+
+  it('fills ipAddress and ipv6Address from the agent’s address lists, as Mackerel’s host objects have them', async () => {
+    const id = await register({
+      interfaces: [
+        {
+          name: 'eth0',
+          macAddress: 'aa:bb',
+          ipv4Addresses: ['10.0.0.5', '10.0.0.6'],
+          ipv6Addresses: ['fe80::1'],
+        },
+        { name: 'lo', ipv4Addresses: [], ipv6Addresses: null },
+        { name: 'eth1', ipAddress: '192.168.1.9', ipv4Addresses: ['192.168.1.10'] },
+      ],
+    });
+    const [eth0, lo, eth1] = (await getHost(id)).interfaces;
+    expect(eth0).toMatchObject({
+      ipAddress: '10.0.0.5',
+      ipv6Address: 'fe80::1',
+      ipv4Addresses: ['10.0.0.5', '10.0.0.6'],
+    });
+    expect(lo.ipAddress).toBeUndefined();
+    expect(eth1.ipAddress).toBe('192.168.1.9');
+  });
+
   it('refuses a host spec too large to store with 413', async () => {
     const res = await call(
       'POST',

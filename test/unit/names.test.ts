@@ -14,8 +14,20 @@ describe('Mackerel naming rules', () => {
   it('parses role fullnames with or without a space after the colon', () => {
     expect(parseRoleFullname('shop:web')).toEqual({ service: 'shop', role: 'web' });
     expect(parseRoleFullname('shop: web')).toEqual({ service: 'shop', role: 'web' });
-    expect(() => parseRoleFullname('shop')).toThrow();
-    expect(() => parseRoleFullname('shop:web:x')).toThrow();
+    expect(() => parseRoleFullname('shop')).toThrow(/exactly one colon/);
+    expect(() => parseRoleFullname('shop:web:x')).toThrow(/exactly one colon/);
+  });
+
+  it('says which rule a role fullname breaks, for the service and the role alike', () => {
+    expect(() => parseRoleFullname('svc:x')).toThrow(
+      /The role name must be 2 to 63 characters long \(it is 1\)/,
+    );
+    expect(() => parseRoleFullname('s:web')).toThrow(/The service name must be 2 to 63 characters long/);
+    expect(() => parseRoleFullname('svc:-web')).toThrow(/The role name must start with a letter or digit/);
+    expect(() => parseRoleFullname('my svc:web')).toThrow(
+      /The service name may contain only letters, digits/,
+    );
+    expect(() => assertEntityName('role', 'a.b')).toThrow(/The role name may contain only/);
   });
 
   it('reserves metadata namespaces starting with mackerel', () => {

@@ -61,6 +61,8 @@ export async function latestValues(
   if (hostIds.length === 0 || names.length === 0) throw new ValidationError('hostId and name are required.');
   if (hostIds.length > MAX_LATEST_HOSTS)
     throw new ValidationError(`At most ${MAX_LATEST_HOSTS} hostId values.`);
+  if (new Set(names).size > MAX_LATEST_NAMES)
+    throw new ValidationError(`At most ${MAX_LATEST_NAMES} name values are allowed.`);
   const unique = [...new Set(hostIds)];
   const known = await Promise.all(unique.map((id) => deps.entities.hosts.get(orgId, id)));
   const ids = unique.filter((_, i) => known[i] !== undefined);
