@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiEvent } from './event.ts';
 
 /** Repeated query keys are kept (`status=working&status=standby`); a bare trailing `?` is nothing. */
@@ -12,6 +12,9 @@ export class Query {
   }
   all(name: string): string[] {
     return this.#params.getAll(name);
+  }
+  entries(): [string, string][] {
+    return [...this.#params.entries()];
   }
 }
 
@@ -63,13 +66,34 @@ export function parseJson(text: string | undefined): unknown {
   }
 }
 
+/**
+ * Identifiers in paths and queries become DynamoDB keys, which have size limits (1 KB sort keys);
+ * no identifier saba makes or accepts is longer than this, so a longer one is refused at the edge.
+ */
+export const MAX_IDENTIFIER_BYTES = 255;
+
+/** A path parameter naming an id that is too long cannot exist (404); any other is a 400. */
+export function assertIdentifiers(params: Record<string, string>, query: Query): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (Buffer.byteLength(value, 'utf8') <= MAX_IDENTIFIER_BYTES) continue;
+    if (/Id$/.test(name))
+      throw new NotFoundError(`${name.slice(0, -2).replace(/^./, (c) => c.toUpperCase())} Not Found.`);
+    throw new ValidationError(`Invalid ${name}: longer than ${MAX_IDENTIFIER_BYTES} bytes.`);
+  }
+  for (const [name, value] of query.entries())
+    if (Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES)
+      throw new ValidationError(`Invalid ${name}: longer than ${MAX_IDENTIFIER_BYTES} bytes.`);
+}
+
 export function toApiRequest(event: ApiEvent, orgId: string, params: Record<string, string>): ApiRequest {
+  const query = new Query(event.rawQueryString);
+  assertIdentifiers(params, query);
   const rawBody = rawBodyOf(event);
   let parsed: { value: unknown } | undefined;
   return {
     orgId,
     params,
-    query: new Query(event.rawQueryString),
+    query,
     rawBody,
     body() {
       parsed ??= { value: parseJson(rawBody) };

@@ -29,8 +29,8 @@ export const annotationSchema = z
     description: z.string().max(1024).nullish(),
     from: epoch,
     to: epoch,
-    service: z.string().min(1),
-    roles: z.array(z.string()).max(100).nullish(),
+    service: z.string().min(1).max(63),
+    roles: z.array(z.string().min(1).max(63)).max(100).nullish(),
   })
   .refine((a) => a.from <= a.to, { message: 'from must not be after to', path: ['from'] });
 export type AnnotationBody = z.output<typeof annotationSchema>;

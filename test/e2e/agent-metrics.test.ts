@@ -106,6 +106,15 @@ describe('metrics over HTTP, the way the agent posts them', () => {
     const unknown = await call('POST', '/api/v0/tsdb', [good, { ...good, hostId: 'NoSuchHost1' }]);
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.message).toContain('NoSuchHost1');
+    // Made-up host ids: over 100 distinct ones is a 400 before any lookup; up to 100 are one batch.
+    const flood = Array.from({ length: 5_000 }, (_, i) => ({ ...good, hostId: `made-up-${i}` }));
+    const refused = await call('POST', '/api/v0/tsdb', [good, ...flood]);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/at most 100 hosts \(this one names 5001\)/);
+    const hundred = [good, ...flood.slice(0, 99)];
+    const batch = await call('POST', '/api/v0/tsdb', hundred);
+    expect(batch.status).toBe(404);
+    expect(batch.json.error.message).toContain('made-up-');
     expect((await call('GET', `/api/v0/hosts/${hostId}/metric-names`)).json.names).not.toContain(
       'partial.good',
     );

@@ -1,8 +1,15 @@
 import { epochSeconds } from '../../domain/clock.ts';
 import { isWithinWindow, type NamedPoint } from '../../domain/metrics.ts';
+import { ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { HostPoint } from '../../schemas/metrics.ts';
 import type { WritableOwners } from './writable-owners.ts';
+
+/**
+ * Distinct hosts one `POST /api/v0/tsdb` may name. The agent names its own host and those of its
+ * custom-identifier plugins (a handful); a bound keeps one post from fanning out into thousands of reads.
+ */
+export const MAX_HOSTS_PER_POST = 100;
 
 export interface PostResult {
   stored: number;
@@ -10,8 +17,8 @@ export interface PostResult {
 }
 
 /**
- * `POST /api/v0/tsdb`. Primary course: every host named must be a live host of the organization
- * (else 404 and nothing is stored); points outside [now − 24 h, now + 1 h] are dropped; each host's
+ * `POST /api/v0/tsdb`. Primary course: at most 100 distinct hosts (else 400); every host named must
+ * be a live host of the organization (else 404 and nothing is stored); points outside [now − 24 h, now + 1 h] are dropped; each host's
  * points are written, and the call returns once all of them are durable. Retries are harmless:
  * a re-posted (host, name, time) overwrites itself.
  */
@@ -22,6 +29,11 @@ export async function postHostMetrics(
   points: HostPoint[],
 ): Promise<PostResult> {
   if (points.length === 0) return { stored: 0, dropped: 0 };
+  const hosts = new Set(points.map((p) => p.hostId));
+  if (hosts.size > MAX_HOSTS_PER_POST)
+    throw new ValidationError(
+      `A post may carry points of at most ${MAX_HOSTS_PER_POST} hosts (this one names ${hosts.size}).`,
+    );
   await owners.assertHosts(
     deps,
     orgId,

@@ -27,15 +27,16 @@ export class WritableOwners {
     this.#known.set(key, this.#clock.now());
   }
 
+  /** The hosts not seen lately are read in one batch (BatchGetItem, 100 keys a request). */
   async assertHosts(deps: Deps, orgId: string, hostIds: Iterable<string>): Promise<void> {
     const missing = [...new Set(hostIds)].filter((id) => !this.#fresh(`${orgId}\0h\0${id}`));
-    await Promise.all(
-      missing.map(async (id) => {
-        const host = await deps.entities.hosts.get(orgId, id);
-        if (!host || host.isRetired) throw new NotFoundError(`Host Not Found: ${id}`);
-        this.#remember(`${orgId}\0h\0${id}`);
-      }),
+    if (missing.length === 0) return;
+    const live = new Set(
+      (await deps.entities.hosts.getMany(orgId, missing)).filter((h) => !h.isRetired).map((h) => h.id),
     );
+    const unknown = missing.find((id) => !live.has(id));
+    if (unknown !== undefined) throw new NotFoundError(`Host Not Found: ${unknown}`);
+    for (const id of missing) this.#remember(`${orgId}\0h\0${id}`);
   }
 
   async assertService(deps: Deps, orgId: string, name: string): Promise<void> {

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiOperations } from '#shared/http/api-operations.ts';
+import type { ApiEvent } from '#shared/http/event.ts';
+import { createHttpHandler, type HttpHandler } from '#shared/http/http-handler.ts';
+import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { ROUTES } from '#shared/http/routes.ts';
+import { createOrg } from '#shared/use-cases/admin.ts';
+import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
+import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+
+const LONG = 'x'.repeat(2000);
+
+/** Every route, every path parameter and a query identifier 2,000 characters long: 400 or 404, never 500. */
+describe('identifiers longer than DynamoDB keys allow', () => {
+  let dynamo: TestDynamo;
+  let handler: HttpHandler;
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    const deps = await dynamo.deps();
+    await createOrg(deps, 'long');
+    handler = createHttpHandler(
+      {
+        ...apiOperations,
+        ...createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(0)),
+      },
+      deps,
+    );
+  });
+  afterAll(() => dynamo.stop());
+
+  const call = (method: string, path: string, query = '', body?: unknown) =>
+    handler(
+      {
+        rawPath: path,
+        rawQueryString: query,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        isBase64Encoded: false,
+        requestContext: { http: { method }, authorizer: { lambda: { orgId: 'long', permission: 'write' } } },
+      } as unknown as ApiEvent,
+      {} as never,
+    );
+
+  it('answers 404 for long ids and 400 for long names in paths', async () => {
+    const seen: string[] = [];
+    for (const route of ROUTES) {
+      if (!route.path.includes('{')) continue;
+      const path = route.path.replace(/\{\w+\+?\}/g, LONG);
+      const res = await call(route.method, path, '', route.method === 'GET' ? undefined : {});
+      seen.push(`${route.method} ${route.path} ${res.statusCode}`);
+      expect(res.statusCode, `${route.method} ${route.path}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `${route.method} ${route.path}: ${res.body}`).toBeLessThan(500);
+      expect(JSON.parse(res.body).error.message).toBeTypeOf('string');
+    }
+    expect(seen.find((s) => s.startsWith('GET /api/v0/hosts/{hostId} '))).toMatch(/404$/);
+    expect(seen.find((s) => s.startsWith('DELETE /api/v0/services/{serviceName} '))).toMatch(/400$/);
+  });
+
+  it('answers 400 for long query identifiers and long annotation scopes', async () => {
+    for (const [path, query] of [
+      ['/api/v0/hosts', `customIdentifier=${LONG}`],
+      ['/api/v0/hosts', `service=${LONG}`],
+      ['/api/v0/tsdb/latest', `hostId=${LONG}&name=loadavg5`],
+      ['/api/v0/graph-annotations', `service=${LONG}&from=0&to=1`],
+    ] as const) {
+      const res = await call('GET', path, query);
+      expect(res.statusCode, `${path}?${query.slice(0, 20)}`).toBe(400);
+    }
+    const res = await call('POST', '/api/v0/graph-annotations', '', {
+      title: 't',
+      from: 0,
+      to: 1,
+      service: LONG,
+      roles: [LONG],
+    });
+    expect(res.statusCode).toBe(400);
+  });
+});
