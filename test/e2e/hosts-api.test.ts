@@ -181,6 +181,28 @@ describe('hosts API', () => {
     expect(eth1.ipAddress).toBe('192.168.1.9');
   });
 
+  it('takes many concurrent writes to one host without a 500 and loses none of them', async () => {
+    const id = await register({ name: 'contended' });
+    const writes = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 2
+        ? call('POST', `/api/v0/hosts/${id}/status`, { status: i % 2 ? 'standby' : 'working' })
+        : call(
+            'PUT',
+            `/api/v0/hosts/${id}`,
+            agentHostBody({ name: 'contended', roleFullnames: [`svc:role-${i}`] }),
+          ),
+    );
+    const answers = await Promise.all(writes);
+    expect(answers.map((a) => a.status)).toEqual(Array(24).fill(200));
+    const roles = (await getHost(id)).roles.svc;
+    expect(roles).toEqual(
+      Array.from({ length: 24 }, (_, i) => i)
+        .filter((i) => i % 3 !== 2)
+        .map((i) => `role-${i}`)
+        .sort(),
+    );
+  });
+
   it('refuses a host spec too large to store with 413', async () => {
     const res = await call(
       'POST',
