@@ -1,5 +1,6 @@
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { dynamoEntityStore } from '../adapters/dynamodb/entity-store.ts';
+import type { TableOptions } from '../adapters/dynamodb/table.ts';
 import type { AwsConfig } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
@@ -12,7 +13,8 @@ import type { EntityDeps } from '../ports/deps.ts';
  */
 export function composeEntityDeps(
   config: Pick<AwsConfig, 'tableName' | 'region' | 'dynamoEndpoint'>,
+  options: TableOptions = {},
 ): EntityDeps {
   const doc = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-  return { entities: dynamoEntityStore(doc, config.tableName), clock: systemClock, newId };
+  return { entities: dynamoEntityStore(doc, config.tableName, options), clock: systemClock, newId };
 }

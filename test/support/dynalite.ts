@@ -6,6 +6,12 @@ import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-qu
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 
+/**
+ * Query pages in tests hold this many items, so every paginated read crosses pages (dynalite's
+ * pages are about 1 MB of its own accounting, which few test partitions ever fill).
+ */
+export const TEST_PAGE_LIMIT = 3;
+
 export interface TestDynamo {
   endpoint: string;
   deps(tableName?: string): Promise<Deps>;
@@ -26,7 +32,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
     async deps(tableName = `table-${++n}`) {
       await ensureTableAt(endpoint, tableName);
       return {
-        ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }),
+        ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }, { pageLimit: TEST_PAGE_LIMIT }),
         metrics: await DuckDbMetricStore.open(':memory:'),
         notifications: new MemoryNotificationQueue(),
       };

@@ -6,9 +6,14 @@ import { dynamoMetadata } from './metadata.ts';
 import { dynamoMonitoringStore } from './monitoring.ts';
 import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
 import { dynamoRoles, dynamoServices } from './services-and-roles.ts';
+import type { TableOptions } from './table.ts';
 
-export function dynamoEntityStore(doc: DynamoDBDocumentClient, tableName: string): EntityStore {
-  const table = { doc, name: tableName };
+export function dynamoEntityStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: TableOptions = {},
+): EntityStore {
+  const table = { doc, name: tableName, ...options };
   return {
     orgs: dynamoOrgs(table),
     apiKeys: dynamoApiKeys(table),

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { coveredSpan, type MetricOwner, type MetricPoint } from '../../domain/metrics.ts';
 import { unpackDay, unpackHours } from './day-codec.ts';
 import {
@@ -113,20 +112,17 @@ export async function readLatest(
   const found: Record<string, MetricPoint | null> = Object.fromEntries(names.map((n) => [n, null]));
   const attrs = Object.fromEntries(names.map((n, i) => [`#m${i}`, metricAttr(n)]));
   for (const day of new Set([dayOf(newest), dayOf(newest - 900)])) {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.name,
-        ...between(
-          minutePartition(org, owner, day),
-          newest - 900,
-          newest,
-          ['sk', ...Object.keys(attrs)].join(', '),
-          attrs,
-        ),
-        ScanIndexForward: false,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+    const items = await queryPages(table, {
+      ...between(
+        minutePartition(org, owner, day),
+        newest - 900,
+        newest,
+        ['sk', ...Object.keys(attrs)].join(', '),
+        attrs,
+      ),
+      ScanIndexForward: false,
+    });
+    for (const item of items) {
       for (const n of names) {
         const v = item[metricAttr(n)];
         if (found[n] === null && typeof v === 'number') found[n] = { time: Number(item.sk), value: v };

@@ -6,7 +6,7 @@ import { compactShard } from './metric-compaction.ts';
 import { forgetPulseNames, pulseLastSeen, pulseNames, pulsesOf } from './metric-pulse.ts';
 import { readLatest, readSeries } from './metric-reads.ts';
 import { touchPulse, writeMinuteItems } from './metric-writes.ts';
-import type { Table } from './table.ts';
+import type { Table, TableOptions } from './table.ts';
 
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
 export class DynamoMetricStore implements MetricStore {
@@ -14,8 +14,14 @@ export class DynamoMetricStore implements MetricStore {
   readonly #clock: Clock;
   readonly retentionDays: number;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, clock: Clock, retentionDays: number) {
-    this.#table = { doc, name: tableName };
+  constructor(
+    doc: DynamoDBDocumentClient,
+    tableName: string,
+    clock: Clock,
+    retentionDays: number,
+    options: TableOptions = {},
+  ) {
+    this.#table = { doc, name: tableName, ...options };
     this.#clock = clock;
     this.retentionDays = retentionDays;
   }

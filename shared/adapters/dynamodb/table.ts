@@ -17,6 +17,15 @@ export type Item = Record<string, unknown>;
 export interface Table {
   doc: DynamoDBDocumentClient;
   name: string;
+  /**
+   * Items per Query page. Unset, DynamoDB decides (1 MB pages); tests set it small so every
+   * paginated read really crosses many pages (dynalite's pages are far larger than DynamoDB's).
+   */
+  pageLimit?: number;
+}
+
+export interface TableOptions {
+  pageLimit?: number;
 }
 
 /** Every item a Query matches, following pagination. */
@@ -25,7 +34,12 @@ export async function queryPages(table: Table, input: Omit<QueryCommandInput, 'T
   let start: Record<string, unknown> | undefined;
   do {
     const page = await table.doc.send(
-      new QueryCommand({ TableName: table.name, ...input, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: table.name,
+        ...input,
+        ...(table.pageLimit && { Limit: table.pageLimit }),
+        ExclusiveStartKey: start,
+      }),
     );
     items.push(...((page.Items as Item[] | undefined) ?? []));
     start = page.LastEvaluatedKey;
