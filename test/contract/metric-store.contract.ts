@@ -193,6 +193,40 @@ export function metricStoreContract(label: string, open: () => Promise<ContractS
         ]);
     });
 
+    it('stores every finite double Mackerel accepts and reads it back exactly, before and after compaction', async () => {
+      const extremes = [
+        5e-324,
+        -1e-200,
+        1e-131,
+        1e-130,
+        1e125,
+        1e126,
+        1e300,
+        -1.7976931348623157e308,
+        2 ** 53 + 2,
+        1e20,
+        -0.1,
+        123.456,
+      ];
+      const t = T0 - 2 * 86400;
+      await store.write(
+        'o9',
+        host('x'),
+        pts(
+          'extreme',
+          extremes.map((v, i) => [t + i * 60, v]),
+        ),
+        t + 3600,
+      );
+      const back = await store.range('o9', host('x'), 'extreme', t, t + 3600, 60);
+      expect(back.map((p) => p.value)).toEqual(extremes);
+      expect((await store.latest('o9', ['x'], ['extreme'])).x?.extreme?.value).toBe(123.456);
+      await subject.compact(T0 + 4 * 86400);
+      expect((await store.range('o9', host('x'), 'extreme', t, t + 3600, 60)).map((p) => p.value)).toEqual(
+        extremes,
+      );
+    });
+
     it('reads the same after compaction (raw and hourly), and after a restart', async () => {
       const day: [number, number][] = Array.from({ length: 1440 }, (_, i) => [T0 + i * 60, (i % 60) + 0.5]);
       await store.write('o1', host('old'), pts('mem', day), T0 + 86400);

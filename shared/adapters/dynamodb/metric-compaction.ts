@@ -5,6 +5,7 @@ import {
   DAY,
   dayOf,
   dayPartition,
+  decodeValue,
   MINUTE_ITEM_TTL,
   minutePartition,
   ownerOfPulse,
@@ -33,8 +34,9 @@ export async function compactOwnerDay(
   const series = new Map<string, MetricPoint[]>();
   for (const item of items) {
     const time = Number(item.sk);
-    for (const [attr, value] of Object.entries(item)) {
-      if (!attr.startsWith('_') || typeof value !== 'number') continue;
+    for (const [attr, stored] of Object.entries(item)) {
+      const value = attr.startsWith('_') ? decodeValue(stored) : undefined;
+      if (value === undefined) continue;
       const list = series.get(attr.slice(1)) ?? [];
       list.push({ time, value });
       series.set(attr.slice(1), list);

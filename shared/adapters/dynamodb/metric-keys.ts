@@ -49,3 +49,24 @@ export const ownerOfPulse = (sk: string): MetricOwner => {
 
 /** Metric attributes carry a prefix no key attribute has. */
 export const metricAttr = (name: string): string => `_${name}`;
+
+/**
+ * DynamoDB numbers hold magnitudes from 1e-130 to just under 1e126, and the document client refuses
+ * integers beyond 2^53; a double outside that (Mackerel accepts any finite one) is stored as its
+ * shortest decimal string instead, which reads back to the same double.
+ */
+const storableAsNumber = (v: number): boolean =>
+  v === 0 ||
+  (Math.abs(v) >= 1e-130 && Math.abs(v) < 1e126 && (!Number.isInteger(v) || Number.isSafeInteger(v)));
+
+export const encodeValue = (v: number): number | string => (storableAsNumber(v) ? v : String(v));
+
+/** A stored metric attribute back to its double; undefined for anything else. */
+export function decodeValue(attr: unknown): number | undefined {
+  if (typeof attr === 'number') return attr;
+  if (typeof attr === 'string') {
+    const v = Number(attr);
+    return Number.isFinite(v) ? v : undefined;
+  }
+  return undefined;
+}

@@ -4,6 +4,7 @@ import {
   DAY,
   dayOf,
   dayPartition,
+  decodeValue,
   MINUTE_ITEM_TTL,
   metricAttr,
   minutePartition,
@@ -35,8 +36,8 @@ async function minutePoints(
     }),
   );
   return items
-    .filter((i) => typeof i[metricAttr(name)] === 'number')
-    .map((i) => ({ time: Number(i.sk), value: i[metricAttr(name)] as number }));
+    .map((i) => ({ time: Number(i.sk), value: decodeValue(i[metricAttr(name)]) }))
+    .filter((p): p is MetricPoint => p.value !== undefined);
 }
 
 /**
@@ -124,8 +125,8 @@ export async function readLatest(
     });
     for (const item of items) {
       for (const n of names) {
-        const v = item[metricAttr(n)];
-        if (found[n] === null && typeof v === 'number') found[n] = { time: Number(item.sk), value: v };
+        const v = decodeValue(item[metricAttr(n)]);
+        if (found[n] === null && v !== undefined) found[n] = { time: Number(item.sk), value: v };
       }
     }
   }

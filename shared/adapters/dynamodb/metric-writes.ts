@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MetricOwner, NamedPoint } from '../../domain/metrics.ts';
-import { MINUTE_ITEM_TTL, metricAttr, minuteKeys, pulseKeys } from './metric-keys.ts';
+import { encodeValue, MINUTE_ITEM_TTL, metricAttr, minuteKeys, pulseKeys } from './metric-keys.ts';
 import { conditionally, type Table } from './table.ts';
 
 /** UpdateExpression is limited to 4 KB: at most this many metrics per minute-item update. */
@@ -27,10 +27,10 @@ export async function writeMinuteItems(table: Table, org: string, owner: MetricO
   const updates = [...byTime].flatMap(([time, values]) =>
     chunks([...values], NAMES_PER_UPDATE).map((part) => {
       const names: Record<string, string> = { '#ttl': 'ttl' };
-      const vals: Record<string, number> = { ':ttl': time + MINUTE_ITEM_TTL };
+      const vals: Record<string, number | string> = { ':ttl': time + MINUTE_ITEM_TTL };
       const sets = part.map(([name, value], i) => {
         names[`#m${i}`] = metricAttr(name);
-        vals[`:v${i}`] = value;
+        vals[`:v${i}`] = encodeValue(value);
         return `#m${i} = :v${i}`;
       });
       return table.doc.send(
