@@ -1,7 +1,8 @@
 import { composeAwsDeps } from '#shared/composition/aws.ts';
-import { loadAwsConfig, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
+import { loadAwsConfig, loadLogLevel, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { createLogger } from '#shared/logging.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 
@@ -13,4 +14,5 @@ const MONITOR_CACHE_MS = 30_000;
 export const handler = createHttpHandler(
   createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(MONITOR_CACHE_MS)),
   deps,
+  { logger: createLogger({ level: loadLogLevel(), format: 'json' }) },
 );

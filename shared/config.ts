@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './logging.ts';
 
 /** Environment variable names, shared by infra/ (which sets them) and the runtime (which reads them). */
 export const ENV = {
@@ -26,6 +27,7 @@ export const ENV = {
   smtpSecure: 'SABA_SMTP_SECURE',
   smtpUser: 'SABA_SMTP_USER',
   smtpPassword: 'SABA_SMTP_PASSWORD',
+  logLevel: 'SABA_LOG_LEVEL',
 } as const;
 
 export const METRIC_STORES = ['dynamodb', 'timestream'] as const;
@@ -96,6 +98,14 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
   };
 }
 
+/** `SABA_LOG_LEVEL`: debug, info (default), warn or error. */
+export function loadLogLevel(env: Env = process.env): LogLevel {
+  const raw = env[ENV.logLevel] || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw))
+    throw new Error(`Invalid ${ENV.logLevel}: ${raw} (expected ${LOG_LEVELS.join(', ')})`);
+  return raw as LogLevel;
+}
+
 export const loadNotificationQueueUrl = (env: Env = process.env): string =>
   required(env, ENV.notificationQueueUrl);
 
@@ -108,6 +118,7 @@ export interface LocalConfig {
   /** How long metric points are kept (Mackerel keeps 1-minute points for 460 days). */
   retentionDays: number;
   monitoring: MonitoringConfig;
+  logLevel: LogLevel;
 }
 
 export const DEFAULT_RETENTION_DAYS = 460;
@@ -168,6 +179,7 @@ export function loadLocalConfig(env: Env = process.env): LocalConfig {
     ...(env[ENV.apiKey] && { initialApiKey: env[ENV.apiKey] }),
     retentionDays: positiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
     monitoring: loadMonitoringConfig(env),
+    logLevel: loadLogLevel(env),
   };
 }
 

@@ -6,14 +6,18 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
+/**
+ * The whole body, up to MAX_BODY_BYTES. Past that, the rest is read and thrown away (never kept),
+ * then BodyTooLargeError: the connection stays in step, so the client's next request on it works.
+ */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -9,6 +9,7 @@ import { apiOperations } from '#shared/http/api-operations.ts';
 import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { createLogger } from '#shared/logging.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
@@ -59,7 +60,7 @@ export async function startLocalRuntime(
       async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
       AUTH_CACHE_MS,
     ),
-    ...(log && { log }),
+    logger: createLogger({ level: config.logLevel, format: 'text', ...(log && { write: log }) }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,13 +5,14 @@ import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { errorResult, toErrorResult } from '#shared/http/reply.ts';
 import { createRouter } from '#shared/http/router.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
-import { BodyTooLargeError, readBody, toApiEvent } from './http-to-event.ts';
+import type { Logger } from '#shared/logging.ts';
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody, toApiEvent } from './http-to-event.ts';
 
 export interface LocalServerParts {
   /** One handler per Lambda function, the very ones the functions export on AWS. */
   handlers: Record<FunctionName, HttpHandler>;
   authorize: (apiKey: string | undefined) => Promise<AuthContext>;
-  log?: (line: string) => void;
+  logger: Logger;
 }
 
 const route = createRouter(ROUTES);
@@ -19,38 +20,59 @@ const route = createRouter(ROUTES);
 const lambdaContext = (fn: FunctionName): Context =>
   ({ functionName: `saba-${fn}`, awsRequestId: 'local', getRemainingTimeInMillis: () => 30_000 }) as Context;
 
+/** Writes the answer (base64 bodies as bytes, as API Gateway does) and returns its size. */
 function send(
   res: ServerResponse,
-  result: { statusCode: number; headers?: Record<string, unknown>; body: string },
-) {
+  result: { statusCode: number; headers?: Record<string, unknown>; body: string; isBase64Encoded?: boolean },
+): number {
+  const body = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(result.statusCode, result.headers as Record<string, string>);
-  res.end(result.body);
+  res.end(body);
+  return body.length;
 }
 
 /**
- * Plain HTTP in, API Gateway v2 events out: authorizer first (as API Gateway does), then the handler
- * of the function that owns the route; unknown routes go to the api function, which answers 404.
+ * Plain HTTP in, API Gateway v2 events out: the key first (as API Gateway's authorizer does: a
+ * request without a valid key is answered, and its connection closed, before its body is read),
+ * then the body (API Gateway's 10 MB limit), then the handler of the function that owns the route;
+ * unknown routes go to the api function, which answers 404. One log line per request.
  */
-export function createLocalServer({ handlers, authorize, log = console.log }: LocalServerParts): Server {
+export function createLocalServer({ handlers, authorize, logger }: LocalServerParts): Server {
   return createServer(async (req, res) => {
     const started = performance.now();
+    let bytes = 0;
+    let org: string | undefined;
     try {
-      const body = await readBody(req);
       const key = req.headers['x-api-key'];
       const auth = await authorize(Array.isArray(key) ? key[0] : key);
-      const event = toApiEvent(req, body, auth);
+      org = auth.orgId;
+      if (!auth.orgId) {
+        res.setHeader('connection', 'close');
+        bytes = send(res, await handlers.api(toApiEvent(req, '', auth), lambdaContext('api')));
+        return;
+      }
+      // A declared body over the limit is refused at once; Node then reads and drops what was sent.
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+        throw new BodyTooLargeError('declared too large');
+      const event = toApiEvent(req, await readBody(req), auth);
       const fn = route(event.requestContext.http.method, event.rawPath)?.route.fn ?? 'api';
-      send(res, await handlers[fn](event, lambdaContext(fn)));
+      bytes = send(res, await handlers[fn](event, lambdaContext(fn)));
     } catch (err) {
-      send(
+      bytes = send(
         res,
         err instanceof BodyTooLargeError
-          ? errorResult(413, 'Request body is too large.')
-          : toErrorResult(err),
+          ? errorResult(413, `Request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
+          : toErrorResult(err, (msg, e) => logger.error(msg, e)),
       );
     } finally {
-      const ms = (performance.now() - started).toFixed(1);
-      log(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${ms}ms`);
+      logger.request({
+        method: req.method ?? 'GET',
+        target: req.url ?? '/',
+        status: res.statusCode,
+        ms: performance.now() - started,
+        bytes,
+        ...(org && { org }),
+      });
     }
   });
 }

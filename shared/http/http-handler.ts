@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { allows } from '../domain/api-key.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import type { Logger } from '../logging.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { ApiEvent, ApiResult } from './event.ts';
-import { mackerelErrors } from './middleware.ts';
+import { gzipWhenAccepted, mackerelErrors, requestLog } from './middleware.ts';
 import type { Operation } from './operations/operation.ts';
 import { toApiRequest } from './request.ts';
 import { createRouter } from './router.ts';
@@ -16,14 +17,19 @@ const route = createRouter(ROUTES);
 
 /**
  * The Lambda handler of an HTTP function (api or ingest): authorization context → route →
- * permission → operation. Local mode calls exactly this with events built from plain HTTP.
+ * permission → operation; the answer gzipped when the client accepts it, and one log line per
+ * request when a logger is given (on AWS; the local server logs its own). Local mode calls exactly
+ * this with events built from plain HTTP.
  */
 export function createHttpHandler(
   operations: Partial<Record<OperationName, Operation>>,
   deps: Deps,
+  options: { logger?: Logger } = {},
 ): HttpHandler {
   return middy<ApiEvent, ApiResult>()
-    .use(mackerelErrors())
+    .use(requestLog(options.logger))
+    .use(gzipWhenAccepted())
+    .use(mackerelErrors(options.logger))
     .handler(async (event) => {
       const auth = event.requestContext.authorizer?.lambda ?? {};
       if (!auth.orgId || !auth.permission) {

@@ -1,12 +1,71 @@
+import { gzipSync } from 'node:zlib';
 import type { MiddlewareObj } from '@middy/core';
+import type { Logger } from '../logging.ts';
 import type { ApiEvent, ApiResult } from './event.ts';
 import { toErrorResult } from './reply.ts';
 
 /** Turns any thrown error into Mackerel's `{"error":{"message":…}}` body (500s stay generic). */
-export function mackerelErrors(): MiddlewareObj<ApiEvent, ApiResult> {
+export function mackerelErrors(logger?: Logger): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: async (request) => {
-      request.response = toErrorResult(request.error);
+      request.response = toErrorResult(
+        request.error,
+        logger ? (msg, err) => logger.error(msg, err) : undefined,
+      );
     },
+  };
+}
+
+/** Answers smaller than this are sent as they are: gzip would save little. */
+const GZIP_MIN_BYTES = 1024;
+
+/**
+ * Gzips the answer when the request accepts gzip (Go's client always does), as base64, which API
+ * Gateway turns back into bytes. A large host list then fits Lambda's 6 MB response limit.
+ */
+export function gzipWhenAccepted(): MiddlewareObj<ApiEvent, ApiResult> {
+  const compress = async (request: { event: ApiEvent; response: ApiResult | null | undefined }) => {
+    const res = request.response;
+    const accepts = /\bgzip\b/i.test(request.event.headers?.['accept-encoding'] ?? '');
+    if (!res || !accepts || res.isBase64Encoded || Buffer.byteLength(res.body) < GZIP_MIN_BYTES) return;
+    request.response = {
+      ...res,
+      headers: { ...res.headers, 'content-encoding': 'gzip', vary: 'accept-encoding' },
+      body: gzipSync(res.body).toString('base64'),
+      isBase64Encoded: true,
+    };
+  };
+  return { after: compress, onError: compress };
+}
+
+/** One JSON line per answered request: method, path and query, status, time, size, organization. */
+export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, ApiResult> {
+  const started = new WeakMap<object, number>();
+  const done = async (request: {
+    event: ApiEvent;
+    response: ApiResult | null | undefined;
+    context: { awsRequestId?: string };
+  }) => {
+    if (!logger) return;
+    const e = request.event;
+    const res = request.response;
+    const q = e.rawQueryString ? `?${e.rawQueryString}` : '';
+    const org = e.requestContext.authorizer?.lambda?.orgId;
+    logger.request({
+      method: e.requestContext.http.method,
+      target: `${e.rawPath}${q}`,
+      status: res?.statusCode ?? 500,
+      ms: performance.now() - (started.get(e) ?? performance.now()),
+      bytes: res ? Buffer.byteLength(res.body, res.isBase64Encoded ? 'base64' : 'utf8') : 0,
+      ...(org && { org }),
+      ...(request.context.awsRequestId && { requestId: request.context.awsRequestId }),
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request.event, performance.now());
+    },
+    after: done,
+    onError: done,
   };
 }

@@ -19,7 +19,12 @@ export interface TestServer {
 
 /** The real local server on 127.0.0.1, on a free port, with a temporary data dir. */
 export async function startTestServer(
-  options: { apiKey?: string; dataDir?: string; env?: Record<string, string> } = {},
+  options: {
+    apiKey?: string;
+    dataDir?: string;
+    env?: Record<string, string>;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'saba-test-'));
   const config = () => ({
@@ -28,6 +33,7 @@ export async function startTestServer(
     port: 0,
     initialApiKey: options.apiKey ?? 'test-key-0123456789abcdef',
     retentionDays: 460,
+    logLevel: 'info' as const,
     // Tests reach their own receivers on 127.0.0.1; the checker runs when a test asks (1 h interval).
     monitoring: loadMonitoringConfig({
       SABA_ALLOW_PRIVATE_TARGETS: '1',
@@ -35,7 +41,7 @@ export async function startTestServer(
       ...options.env,
     }),
   });
-  const silent = () => {};
+  const silent = options.log ?? (() => {});
   let runtime = await startLocalRuntime(config(), silent);
   const server: TestServer = {
     runtime,
