@@ -110,7 +110,7 @@ async function duckdb() {
     const endpoint = `http://127.0.0.1:${port}`;
     await waitForHttp(endpoint);
     await ensureTableAt(endpoint, 'saba');
-    const deps = await composeLocalDeps(dir, endpoint);
+    const deps = await composeLocalDeps(dir, { endpoint });
     const result = await measure('duckdb (local mode, sequential posts: one commit each)', deps);
     await deps.metrics.close();
     return result;

@@ -45,6 +45,8 @@ export interface AwsConfig {
   region?: string;
   /** Only for pointing the AWS adapters at dynalite. */
   dynamoEndpoint?: string;
+  /** dynalite's credentials (the local runtime's own); unset on AWS. */
+  dynamoCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**

@@ -1,21 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoCredentials } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import { LOCAL_TABLE_NAME } from '#shared/config.ts';
 import type { EntityDeps } from '#shared/ports/deps.ts';
-import { endpointFile, startEmbeddedDynamo } from '../local/embedded-dynamodb.ts';
+import {
+  credentialsFile,
+  endpointFile,
+  localCredentials,
+  startEmbeddedDynamo,
+} from '../local/embedded-dynamodb.ts';
 
 export interface AdminTarget {
   deps: EntityDeps;
   close(): Promise<void>;
 }
 
-async function reachable(endpoint: string): Promise<boolean> {
+async function reachable(endpoint: string, credentials: DynamoCredentials): Promise<boolean> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials,
     maxAttempts: 1,
   });
   try {
@@ -42,16 +48,26 @@ export async function openAdminTarget(opts: {
   }
   const file = endpointFile(opts.dataDir);
   const advertised = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  if (advertised && (await reachable(advertised))) {
-    return {
-      deps: composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: advertised }),
-      close: async () => {},
-    };
+  if (advertised && existsSync(credentialsFile(opts.dataDir))) {
+    const credentials = localCredentials(opts.dataDir);
+    if (await reachable(advertised, credentials))
+      return {
+        deps: composeEntityDeps({
+          tableName: LOCAL_TABLE_NAME,
+          dynamoEndpoint: advertised,
+          dynamoCredentials: credentials,
+        }),
+        close: async () => {},
+      };
   }
   const dynamo = await startEmbeddedDynamo(opts.dataDir);
-  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME);
+  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.credentials);
   return {
-    deps: composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint: dynamo.endpoint }),
+    deps: composeEntityDeps({
+      tableName: LOCAL_TABLE_NAME,
+      dynamoEndpoint: dynamo.endpoint,
+      dynamoCredentials: dynamo.credentials,
+    }),
     close: dynamo.close,
   };
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
@@ -41,11 +40,10 @@ export async function startLocalRuntime(
   config: LocalConfig,
   log?: (line: string) => void,
 ): Promise<LocalRuntime> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const dynamo = await startEmbeddedDynamo(config.dataDir, { advertise: true });
-  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME);
+  await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.credentials);
 
-  const deps = await composeLocalDeps(config.dataDir, dynamo.endpoint);
+  const deps = await composeLocalDeps(config.dataDir, dynamo);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);

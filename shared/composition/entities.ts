@@ -12,9 +12,13 @@ import type { EntityDeps } from '../ports/deps.ts';
  * through the DynamoDB adapter; local mode points it at an embedded dynalite.
  */
 export function composeEntityDeps(
-  config: Pick<AwsConfig, 'tableName' | 'region' | 'dynamoEndpoint'>,
+  config: Pick<AwsConfig, 'tableName' | 'region' | 'dynamoEndpoint' | 'dynamoCredentials'>,
   options: TableOptions = {},
 ): EntityDeps {
-  const doc = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+  const doc = createDocumentClient({
+    endpoint: config.dynamoEndpoint,
+    region: config.region,
+    ...(config.dynamoCredentials && { credentials: config.dynamoCredentials }),
+  });
   return { entities: dynamoEntityStore(doc, config.tableName, options), clock: systemClock, newId };
 }

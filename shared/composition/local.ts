@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DuckDbMetricStore } from '../adapters/duckdb/metric-store.ts';
-import { createDocumentClient } from '../adapters/dynamodb/client.ts';
+import { createDocumentClient, type DynamoCredentials } from '../adapters/dynamodb/client.ts';
 import { DurableLocalQueue } from '../adapters/dynamodb/local-queue.ts';
 import { outboxEmailSender } from '../adapters/email/outbox.ts';
 import { smtpEmailSender } from '../adapters/email/smtp.ts';
@@ -20,11 +20,19 @@ export const outboxDir = (dataDir: string): string => join(dataDir, 'outbox');
 /** Local mode: dynalite for entities and the notification queue, DuckDB under the data dir for metrics. */
 export async function composeLocalDeps(
   dataDir: string,
-  dynamoEndpoint: string,
+  dynamo: { endpoint: string; credentials?: DynamoCredentials },
   queueOptions?: ConstructorParameters<typeof DurableLocalQueue>[1],
 ): Promise<LocalDeps> {
-  const entities = composeEntityDeps({ tableName: LOCAL_TABLE_NAME, dynamoEndpoint });
-  const doc = createDocumentClient({ endpoint: dynamoEndpoint });
+  const connection = {
+    endpoint: dynamo.endpoint,
+    ...(dynamo.credentials && { credentials: dynamo.credentials }),
+  };
+  const entities = composeEntityDeps({
+    tableName: LOCAL_TABLE_NAME,
+    dynamoEndpoint: dynamo.endpoint,
+    ...(dynamo.credentials && { dynamoCredentials: dynamo.credentials }),
+  });
+  const doc = createDocumentClient(connection);
   return {
     ...entities,
     metrics: await DuckDbMetricStore.open(join(dataDir, 'metrics.duckdb')),

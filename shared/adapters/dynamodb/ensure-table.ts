@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoCredentials } from './client.ts';
 
 /**
  * Creates a table with saba's key schema (string pk, string sk) if missing. Used by local mode and tests against dynalite only; on AWS
@@ -34,11 +35,15 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 }
 
 /** `ensureTable` against a dynalite endpoint (local mode, the admin CLI, tests and benchmarks). */
-export async function ensureTableAt(endpoint: string, tableName: string): Promise<void> {
+export async function ensureTableAt(
+  endpoint: string,
+  tableName: string,
+  credentials: DynamoCredentials = { accessKeyId: 'local', secretAccessKey: 'local' },
+): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials,
   });
   try {
     await ensureTable(client, tableName);
