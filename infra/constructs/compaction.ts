@@ -11,7 +11,6 @@ import { ENV } from '#shared/config.ts';
 import type { SabaFunction } from './saba-function.ts';
 
 export interface CompactionProps {
-  entities: ITableV2;
   metrics: ITableV2;
   dispatch: SabaFunction;
   worker: SabaFunction;
@@ -40,8 +39,7 @@ export class Compaction extends Construct {
     });
     props.dispatch.fn.addEnvironment(ENV.compactionQueueUrl, this.queue.queueUrl);
     this.queue.grantSendMessages(props.dispatch.fn);
-    props.entities.grant(props.dispatch.fn, 'dynamodb:Query');
-    props.metrics.grant(props.worker.fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem');
+
     props.worker.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 2, reportBatchItemFailures: true }),
     );

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,67 +17,83 @@ export interface SabaFunctionProps {
   timeout?: Duration;
 }
 
-/** DynamoDB actions each kind of function needs on the entity table; never Scan. */
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * What each kind of function may do on the entity table: its actions (never Scan), and the leading
+ * partition-key prefixes it may touch (`dynamodb:LeadingKeys`): `KEY#` (API keys, the authorizer's
+ * alone), `ORGS` (the organization list), `O#` (everything of organizations), `P#` (pulses, only with
+ * the Timestream metric store, added by bindMetrics).
+ */
 export const ENTITY_ACCESS = {
   /** The authorizer: one GetItem per uncached key. */
-  authorize: ['dynamodb:GetItem'],
-  /**
-   * Ingest: is the host live (GetItem); pulses, when Timestream holds the points (UpdateItem); and
-   * monitoring on arrival: monitors (Query), alert states, alerts and logs (BatchGetItem, PutItem,
-   * UpdateItem, DeleteItem).
-   */
-  ingest: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
-  /** The checker: monitors, hosts without specs, alert states (Query); alert writes. */
-  monitor: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
+  authorize: { actions: ['dynamodb:GetItem'], keys: ['KEY#*'] },
+  /** Ingest: is the host live; monitoring on arrival (monitors, alert states, alerts and logs). */
+  ingest: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
+  /** The checker: monitors, host summaries, alert states; alert writes; every organization. */
+  monitor: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
   /** The notifier: channels and users (Query, GetItem); delivery records (PutItem, DeleteItem). */
-  notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-  /** The compaction dispatcher lists organizations. */
-  listOrgs: ['dynamodb:Query'],
-  api: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
-} as const;
-
-/** Actions on the metric storage: DynamoDB actions on its table, or Timestream actions on its table. */
-export const METRIC_ACCESS = {
-  write: { dynamodb: ['dynamodb:UpdateItem'], timestream: ['timestream:WriteRecords'] },
-  read: {
-    dynamodb: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-    timestream: ['timestream:Select'],
+  notify: {
+    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    keys: ['O#*'],
   },
+  /** The compaction dispatcher lists organizations. */
+  listOrgs: { actions: ['dynamodb:Query'], keys: ['ORGS'] },
+  /** Every other route: everything of organizations, never an API key item. */
+  api: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
 } as const;
 
 /**
+ * Actions on the metric storage: DynamoDB actions (with the key prefixes of metric-keys.ts: minute
+ * items `M#`, day items `D#`, pulses `P#`) or Timestream actions on its table.
+ */
+export const METRIC_ACCESS = {
+  write: { dynamodb: ['dynamodb:UpdateItem'], keys: ['M#*', 'P#*'], timestream: ['timestream:WriteRecords'] },
+  /** Reads; UpdateItem for forgetting names on the pulse (service graph-def deletion). */
+  read: {
+    dynamodb: [...READ, 'dynamodb:UpdateItem'],
+    keys: ['M#*', 'D#*', 'P#*'],
+    timestream: ['timestream:Select'],
+  },
+  /** The compaction worker: minute items in, day items out, the pulse's compaction mark. */
+  compact: {
+    dynamodb: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'],
+    keys: ['M#*', 'D#*', 'P#*'],
+    timestream: [],
+  },
+} as const;
+
+/** A statement on a table limited to items whose partition keys start with one of `keys`. */
+function onKeys(table: ITableV2, actions: readonly string[], keys: readonly string[]): PolicyStatement {
+  return new PolicyStatement({
+    actions: [...actions],
+    resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] } },
+  });
+}
+
+/**
  * The one way saba makes a Lambda function: Node.js 24 on ARM64, ESM bundled by the local esbuild
- * (no Docker), X-Ray tracing, its own log group with a retention. `bindTable` sets the table's
- * environment variable and grants exactly the actions asked for, in one call.
+ * (no Docker), X-Ray tracing, its own log group with a retention and its own role, which may write to
+ * that log group only (no AWS managed policy). `bindTable` sets the table's environment variable and
+ * grants exactly the actions and key prefixes asked for, in one call.
  */
 export class SabaFunction extends Construct {
   readonly fn: NodejsFunction;
+  #entities?: ITableV2;
   #timestreamBound = false;
 
   constructor(scope: Construct, id: string, props: SabaFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     this.fn = new NodejsFunction(this, 'Function', {
       entry: fileURLToPath(new URL(`../../functions/${props.entry}.ts`, import.meta.url)),
       handler: 'handler',
@@ -88,6 +104,7 @@ export class SabaFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(15),
       tracing: Tracing.ACTIVE,
       logGroup,
+      role,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: OutputFormat.ESM,
@@ -100,11 +117,25 @@ export class SabaFunction extends Construct {
         externalModules: [],
       },
     });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and Timestream DescribeEndpoints accept no resource narrower than *.',
+    });
+  }
+
+  /** The entity table's name only, for a function that never touches it (the compaction worker). */
+  bindEnvironment(table: ITableV2): this {
+    this.fn.addEnvironment(ENV.tableName, table.tableName);
+    this.#entities = table;
+    return this;
   }
 
   bindTable(table: ITableV2, access: keyof typeof ENTITY_ACCESS): this {
     this.fn.addEnvironment(ENV.tableName, table.tableName);
-    table.grant(this.fn, ...ENTITY_ACCESS[access]);
+    this.#entities = table;
+    const { actions, keys } = ENTITY_ACCESS[access];
+    this.fn.addToRolePolicy(onKeys(table, actions, keys));
     return this;
   }
 
@@ -113,20 +144,23 @@ export class SabaFunction extends Construct {
     this.fn.addEnvironment(ENV.metricStore, storage.kind);
     const timestreamBound = this.#timestreamBound;
     this.#timestreamBound = true;
+    const grant = METRIC_ACCESS[access];
     if (storage.table) {
       this.fn.addEnvironment(ENV.metricsTableName, storage.table.tableName);
       this.fn.addEnvironment(ENV.retentionDays, String(retentionDays));
-      storage.table.grant(this.fn, ...METRIC_ACCESS[access].dynamodb);
+      this.fn.addToRolePolicy(onKeys(storage.table, grant.dynamodb, grant.keys));
     }
     if (storage.timestream) {
       this.fn.addEnvironment(ENV.timestreamDatabase, storage.timestream.database);
       this.fn.addEnvironment(ENV.timestreamTable, storage.timestream.table);
-      this.fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: [...METRIC_ACCESS[access].timestream],
-          resources: [storage.timestream.tableArn],
-        }),
-      );
+      if (grant.timestream.length > 0)
+        this.fn.addToRolePolicy(
+          new PolicyStatement({ actions: [...grant.timestream], resources: [storage.timestream.tableArn] }),
+        );
+      // With Timestream the pulses live in the entity table, under P#.
+      if (!this.#entities)
+        throw new Error('bindTable before bindMetrics: Timestream keeps its pulses in the entity table');
+      this.fn.addToRolePolicy(onKeys(this.#entities, grant.dynamodb, ['P#*']));
       // Timestream's endpoint discovery call has no resource narrower than *.
       if (!timestreamBound)
         this.fn.addToRolePolicy(

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { Compaction } from '../constructs/compaction.ts';
@@ -64,7 +64,6 @@ export class SabaApiStack extends Stack {
 
     if (metrics.table) {
       new Compaction(this, 'Compaction', {
-        entities,
         metrics: metrics.table,
         dispatch: new SabaFunction(this, 'CompactionDispatch', {
           entry: 'compaction-dispatch',
@@ -76,21 +75,9 @@ export class SabaApiStack extends Stack {
           memorySize: 1024,
           timeout: Duration.minutes(15),
         })
-          .bindTable(entities, 'listOrgs')
-          .bindMetrics(metrics, 'read', retentionDays),
+          .bindEnvironment(entities)
+          .bindMetrics(metrics, 'compact', retentionDays),
       });
     }
-
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS managed basic execution role only lets a function write its own logs.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords and Timestream DescribeEndpoints accept no resource narrower than *.',
-      },
-    );
   }
 }

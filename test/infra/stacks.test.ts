@@ -6,24 +6,44 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSaba } from '#infra/saba-app.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 
-/** DynamoDB and Timestream actions of each function's policy, keyed by the function's construct id. */
-function actionsByFunction(t: Template): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+/** A function's construct id from its role's policy id (`IngestFunctionRoleDefaultPolicy…` → `IngestFunction`). */
+const functionOf = (policyId: string) =>
+  policyId.replace(/Role(DefaultPolicy)?[0-9A-F]*$/, '').replace(/^Monitoring/, '');
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+/** Every statement of each function's role, keyed by the function's construct id. */
+function statementsByFunction(t: Template): Record<string, Statement[]> {
+  const out: Record<string, Statement[]> = {};
   for (const [id, policy] of Object.entries(t.findResources('AWS::IAM::Policy'))) {
-    const fn = id.replace(/Function.*$|ServiceRole.*$/, '').replace(/Function$/, '');
-    const name =
-      ['ApiFunction', 'IngestFunction', 'MonitoringChecker', 'MonitoringNotifier']
-        .find((n) => id.startsWith(n))
-        ?.replace('Monitoring', '') ?? fn;
-    const actions = policy.Properties.PolicyDocument.Statement.flatMap(
-      (s: { Action: string | string[] }) => s.Action,
-    );
-    out[name] = [
-      ...(out[name] ?? []),
-      ...actions.filter((a: string) => /^(dynamodb|timestream|sqs):/.test(a)),
-    ];
+    const name = functionOf(id);
+    out[name] = [...(out[name] ?? []), ...policy.Properties.PolicyDocument.Statement];
   }
   return out;
+}
+
+/** DynamoDB, Timestream and SQS actions of each function's policy. */
+function actionsByFunction(t: Template): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(statementsByFunction(t)).map(([fn, statements]) => [
+      fn,
+      statements.flatMap((s) => [s.Action].flat()).filter((a) => /^(dynamodb|timestream|sqs):/.test(a)),
+    ]),
+  );
+}
+
+/** The key prefixes a function may touch on a table (by the table's logical id in the ARN). */
+function leadingKeys(t: Template, fn: string, table: RegExp): string[] {
+  return (statementsByFunction(t)[fn] ?? [])
+    .filter(
+      (s) =>
+        [s.Action].flat().some((a) => a.startsWith('dynamodb:')) && table.test(JSON.stringify(s.Resource)),
+    )
+    .flatMap((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['<any key>']);
 }
 
 /** What `queue.grantConsumeMessages` gives an event-source function. */
@@ -108,10 +128,46 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     expect(actions.Checker).toContain('sqs:SendMessage');
     expect(actions.ApiFunction).toContain('dynamodb:PutItem');
     expect(actions.CompactionWorker).toContain('dynamodb:BatchWriteItem');
+    expect(actions.CompactionWorker).not.toContain('dynamodb:GetItem');
+    expect(actions.CompactionWorker).not.toContain('dynamodb:BatchGetItem');
     expect(actions.CompactionDispatch).toContain('sqs:SendMessage');
     for (const list of Object.values(actions)) {
       expect(list).not.toContain('dynamodb:Scan');
       expect(list.some((a) => a.endsWith(':*'))).toBe(false);
+    }
+  });
+
+  it('limits every function to the partition-key prefixes it owns, and only the authorizer reads API keys', () => {
+    const entities = /Entities/;
+    const metrics = /Metrics/;
+    expect(leadingKeys(api, 'Authorizer', entities)).toEqual(['KEY#*']);
+    for (const fn of ['ApiFunction', 'IngestFunction', 'Checker']) {
+      expect(new Set(leadingKeys(api, fn, entities)), fn).toEqual(new Set(['O#*', 'ORGS']));
+    }
+    expect(leadingKeys(api, 'Notifier', entities)).toEqual(['O#*']);
+    expect(leadingKeys(api, 'CompactionDispatch', entities)).toEqual(['ORGS']);
+    expect(leadingKeys(api, 'CompactionWorker', entities)).toEqual([]);
+    expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(new Set(['M#*', 'P#*']));
+    expect(new Set(leadingKeys(api, 'CompactionWorker', metrics))).toEqual(new Set(['M#*', 'D#*', 'P#*']));
+    for (const [fn, statements] of Object.entries(statementsByFunction(api)))
+      for (const s of statements)
+        if ([s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+          expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], fn).toBeDefined();
+  });
+
+  it('gives each function a role of its own that writes only to its own log group (no managed policy)', () => {
+    const roles = Object.entries(api.findResources('AWS::IAM::Role')).filter(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+    );
+    expect(roles.length).toBeGreaterThanOrEqual(7);
+    for (const [, role] of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const [fn, statements] of Object.entries(statementsByFunction(api))) {
+      const logs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      if (logs.length === 0) continue;
+      expect(
+        logs.map((s) => JSON.stringify(s.Resource)),
+        fn,
+      ).toEqual([expect.stringMatching(/Logs[0-9A-F]+", "Arn"|Logs[0-9A-F]+","Arn"/)]);
     }
   });
 
@@ -193,6 +249,8 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(actions.IngestFunction).not.toContain('timestream:Select');
     expect(actions.ApiFunction).toContain('timestream:Select');
     expect(actions.ApiFunction).not.toContain('timestream:WriteRecords');
+    // The pulses live in the entity table with Timestream: P# is added there, nothing else.
+    expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(new Set(['O#*', 'ORGS', 'P#*']));
     // Only the checker's schedule: no compaction with Timestream.
     expect(
       Object.values(api.findResources('AWS::Scheduler::Schedule')).map(
