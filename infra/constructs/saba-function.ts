@@ -46,14 +46,18 @@ export const ENTITY_ACCESS = {
 
 /**
  * Actions on the metric storage: DynamoDB actions (with the key prefixes of metric-keys.ts: minute
- * items `M#`, day items `D#`, pulses `P#`) or Timestream actions on its table.
+ * items `M#`, day items `D#`, pulses `P#`, names `N#`) or Timestream actions on its table.
  */
 export const METRIC_ACCESS = {
-  write: { dynamodb: ['dynamodb:UpdateItem'], keys: ['M#*', 'P#*'], timestream: ['timestream:WriteRecords'] },
+  write: {
+    dynamodb: ['dynamodb:UpdateItem'],
+    keys: ['M#*', 'P#*', 'N#*'],
+    timestream: ['timestream:WriteRecords'],
+  },
   /** Reads; UpdateItem for forgetting names on the pulse (service graph-def deletion). */
   read: {
     dynamodb: [...READ, 'dynamodb:UpdateItem'],
-    keys: ['M#*', 'D#*', 'P#*'],
+    keys: ['M#*', 'D#*', 'P#*', 'N#*'],
     timestream: ['timestream:Select'],
   },
   /** The compaction worker: minute items in, day items out, the pulse's compaction mark. */
@@ -160,7 +164,7 @@ export class SabaFunction extends Construct {
       // With Timestream the pulses live in the entity table, under P#.
       if (!this.#entities)
         throw new Error('bindTable before bindMetrics: Timestream keeps its pulses in the entity table');
-      this.fn.addToRolePolicy(onKeys(this.#entities, grant.dynamodb, ['P#*']));
+      this.fn.addToRolePolicy(onKeys(this.#entities, grant.dynamodb, ['P#*', 'N#*']));
       // Timestream's endpoint discovery call has no resource narrower than *.
       if (!timestreamBound)
         this.fn.addToRolePolicy(

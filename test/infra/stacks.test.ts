@@ -147,7 +147,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     expect(leadingKeys(api, 'Notifier', entities)).toEqual(['O#*']);
     expect(leadingKeys(api, 'CompactionDispatch', entities)).toEqual(['ORGS']);
     expect(leadingKeys(api, 'CompactionWorker', entities)).toEqual([]);
-    expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(new Set(['M#*', 'P#*']));
+    expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(new Set(['M#*', 'P#*', 'N#*']));
     expect(new Set(leadingKeys(api, 'CompactionWorker', metrics))).toEqual(new Set(['M#*', 'D#*', 'P#*']));
     for (const [fn, statements] of Object.entries(statementsByFunction(api)))
       for (const s of statements)
@@ -249,8 +249,10 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(actions.IngestFunction).not.toContain('timestream:Select');
     expect(actions.ApiFunction).toContain('timestream:Select');
     expect(actions.ApiFunction).not.toContain('timestream:WriteRecords');
-    // The pulses live in the entity table with Timestream: P# is added there, nothing else.
-    expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(new Set(['O#*', 'ORGS', 'P#*']));
+    // Pulses and names live in the entity table with Timestream: P# and N# are added there, nothing else.
+    expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(
+      new Set(['O#*', 'ORGS', 'P#*', 'N#*']),
+    );
     // Only the checker's schedule: no compaction with Timestream.
     expect(
       Object.values(api.findResources('AWS::Scheduler::Schedule')).map(

@@ -3,7 +3,8 @@ import { type Clock, epochSeconds } from '../../domain/clock.ts';
 import type { LatestValues, MetricOwner, NamedPoint } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
 import { compactShard } from './metric-compaction.ts';
-import { forgetPulseNames, pulseLastSeen, pulseNames, pulsesOf } from './metric-pulse.ts';
+import { MetricNames } from './metric-names.ts';
+import { pulseLastSeen, pulsesOf } from './metric-pulse.ts';
 import { readLatest, readSeries } from './metric-reads.ts';
 import { touchPulse, writeMinuteItems } from './metric-writes.ts';
 import type { Table, TableOptions } from './table.ts';
@@ -11,6 +12,7 @@ import type { Table, TableOptions } from './table.ts';
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
 export class DynamoMetricStore implements MetricStore {
   readonly #table: Table;
+  readonly #names: MetricNames;
   readonly #clock: Clock;
   readonly retentionDays: number;
 
@@ -22,6 +24,7 @@ export class DynamoMetricStore implements MetricStore {
     options: TableOptions = {},
   ) {
     this.#table = { doc, name: tableName, ...options };
+    this.#names = new MetricNames(this.#table, retentionDays);
     this.#clock = clock;
     this.retentionDays = retentionDays;
   }
@@ -30,7 +33,15 @@ export class DynamoMetricStore implements MetricStore {
   async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
     if (points.length === 0) return;
     await writeMinuteItems(this.#table, orgId, owner, points);
-    await touchPulse(this.#table, orgId, owner, points, arrivedAt);
+    await Promise.all([
+      touchPulse(this.#table, orgId, owner, points, arrivedAt),
+      this.#names.record(
+        orgId,
+        owner,
+        points.map((p) => p.name),
+        arrivedAt,
+      ),
+    ]);
   }
 
   range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {
@@ -67,11 +78,11 @@ export class DynamoMetricStore implements MetricStore {
   }
 
   names(orgId: string, owner: MetricOwner): Promise<string[]> {
-    return pulseNames(this.#table, orgId, owner);
+    return this.#names.list(orgId, owner, epochSeconds(this.#clock));
   }
 
   forgetNames(orgId: string, owner: MetricOwner, names: string[]): Promise<void> {
-    return forgetPulseNames(this.#table, orgId, owner, names);
+    return this.#names.forget(orgId, owner, names);
   }
 
   lastSeen(orgId: string): Promise<Record<string, number>> {

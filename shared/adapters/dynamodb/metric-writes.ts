@@ -48,9 +48,9 @@ export async function writeMinuteItems(table: Table, org: string, owner: MetricO
 }
 
 /**
- * The owner's pulse: arrival time (heartbeat), newest point time, and the set of its metric names.
- * The newest time only moves forward: if this post is older than what is stored, a second update
- * records the heartbeat and names alone. No read, no scan.
+ * The owner's pulse: arrival time (heartbeat) and newest point time (names are items of their own,
+ * see metric-names.ts). The newest time only moves forward: if this post is older than what is
+ * stored, a second update records the heartbeat alone. No read, no scan.
  */
 export async function touchPulse(
   table: Table,
@@ -60,16 +60,15 @@ export async function touchPulse(
   arrivedAt: number,
 ) {
   const newest = Math.max(...points.map((p) => p.time));
-  const names = new Set(points.map((p) => p.name));
   const base = { TableName: table.name, Key: pulseKeys(org, owner) };
   const advanced = await conditionally(() =>
     table.doc.send(
       new UpdateCommand({
         ...base,
-        UpdateExpression: 'SET #at = :at, #lt = :lt ADD #n :names',
+        UpdateExpression: 'SET #at = :at, #lt = :lt',
         ConditionExpression: 'attribute_not_exists(#lt) OR #lt <= :lt',
-        ExpressionAttributeNames: { '#at': 'at', '#lt': 'lt', '#n': 'n' },
-        ExpressionAttributeValues: { ':at': arrivedAt, ':lt': newest, ':names': names },
+        ExpressionAttributeNames: { '#at': 'at', '#lt': 'lt' },
+        ExpressionAttributeValues: { ':at': arrivedAt, ':lt': newest },
       }),
     ),
   );
@@ -77,9 +76,9 @@ export async function touchPulse(
   await table.doc.send(
     new UpdateCommand({
       ...base,
-      UpdateExpression: 'SET #at = :at ADD #n :names',
-      ExpressionAttributeNames: { '#at': 'at', '#n': 'n' },
-      ExpressionAttributeValues: { ':at': arrivedAt, ':names': names },
+      UpdateExpression: 'SET #at = :at',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':at': arrivedAt },
     }),
   );
 }

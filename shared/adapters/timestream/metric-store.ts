@@ -17,7 +17,8 @@ import {
   type NamedPoint,
 } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
-import { forgetPulseNames, pulseLastSeen, pulseNames, pulsesOf } from '../dynamodb/metric-pulse.ts';
+import { MetricNames } from '../dynamodb/metric-names.ts';
+import { pulseLastSeen, pulsesOf } from '../dynamodb/metric-pulse.ts';
 import { touchPulse } from '../dynamodb/metric-writes.ts';
 import type { Table } from '../dynamodb/table.ts';
 import { latestQuery, rangeQuery, type TimestreamTable } from './queries.ts';
@@ -58,7 +59,9 @@ export class TimestreamMetricStore implements MetricStore {
   readonly #query: TimestreamQueryClient;
   readonly #target: TimestreamTable;
   readonly #pulses: Table;
+  readonly #names: MetricNames;
   readonly #versionMs: () => number;
+  readonly #now: () => number;
 
   constructor(opts: {
     write: TimestreamWriteClient;
@@ -66,12 +69,16 @@ export class TimestreamMetricStore implements MetricStore {
     target: TimestreamTable;
     pulses: Table;
     versionMs?: () => number;
+    /** How long a name not posted again stays listed (default: 460 days, Mackerel's retention). */
+    namesRetentionDays?: number;
   }) {
     this.#write = opts.write;
     this.#query = opts.query;
     this.#target = opts.target;
     this.#pulses = opts.pulses;
     this.#versionMs = opts.versionMs ?? Date.now;
+    this.#names = new MetricNames(opts.pulses, opts.namesRetentionDays ?? 460);
+    this.#now = () => Math.floor(this.#versionMs() / 1000);
   }
 
   /** ≤100 records per call, in parallel; rejected records fail the write with their reasons. */
@@ -103,7 +110,15 @@ export class TimestreamMetricStore implements MetricStore {
       );
     }
     await Promise.all(calls);
-    await touchPulse(this.#pulses, orgId, owner, points, arrivedAt);
+    await Promise.all([
+      touchPulse(this.#pulses, orgId, owner, points, arrivedAt),
+      this.#names.record(
+        orgId,
+        owner,
+        points.map((p) => p.name),
+        arrivedAt,
+      ),
+    ]);
   }
 
   /** Only owners that ever posted the name are queried: Timestream refuses a query naming an unknown measure. */
@@ -116,8 +131,8 @@ export class TimestreamMetricStore implements MetricStore {
     step: number,
   ) {
     const result: Record<string, MetricPoint[]> = Object.fromEntries(owners.map((o) => [o.id, []]));
-    const pulses = await pulsesOf(this.#pulses, orgId, owners);
-    const posted = owners.filter((o) => (pulses.get(o.id)?.n as Set<string> | undefined)?.has(name));
+    const postedBy = await this.#names.postedBy(orgId, owners, name, this.#now());
+    const posted = owners.filter((o) => postedBy.has(`${o.kind}#${o.id}`));
     if (posted.length === 0) return result;
     const [a, b] = coveredSpan(from, to, step);
     const rows = await queryAll(this.#query, rangeQuery(this.#target, orgId, posted, name, a, b, step));
@@ -143,7 +158,7 @@ export class TimestreamMetricStore implements MetricStore {
     );
     const newest = [...pulses.values()].map((p) => Number(p.lt));
     const live = hostIds.filter((id) => pulses.has(id));
-    const known = new Set([...pulses.values()].flatMap((p) => [...((p.n as Set<string> | undefined) ?? [])]));
+    const known = await this.#names.known(orgId, this.#now());
     const asked = names.filter((n) => known.has(n));
     if (live.length === 0 || asked.length === 0) return out;
     const sql = latestQuery(this.#target, orgId, live, asked, Math.min(...newest) - 900, Math.max(...newest));
@@ -160,11 +175,11 @@ export class TimestreamMetricStore implements MetricStore {
   }
 
   names(orgId: string, owner: MetricOwner) {
-    return pulseNames(this.#pulses, orgId, owner);
+    return this.#names.list(orgId, owner, this.#now());
   }
 
   forgetNames(orgId: string, owner: MetricOwner, names: string[]) {
-    return forgetPulseNames(this.#pulses, orgId, owner, names);
+    return this.#names.forget(orgId, owner, names);
   }
 
   lastSeen(orgId: string) {
