@@ -1,8 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
-import { pulseKeys } from '#shared/adapters/dynamodb/metric-keys.ts';
+import { dayOf, minutePartition, pulseKeys } from '#shared/adapters/dynamodb/metric-keys.ts';
 import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 
@@ -67,5 +67,66 @@ describe('metric names on the DynamoDB store', () => {
     expect(await store.names('o', owner)).toEqual([]);
     await store.write('o', owner, [{ name: 'kept.metric', time: now, value: 3 }], now);
     expect(await store.names('o', owner)).toEqual(['kept.metric']);
+  });
+});
+
+describe('a minute with more metrics than one item holds', () => {
+  let dynamo: TestDynamo;
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    await ensureTableAt(dynamo.endpoint, 'wide');
+  });
+  afterAll(() => dynamo.stop());
+
+  // 5,000 names of 255 characters (1.4 MB for one host-minute) take the first item and several spill
+  // parts; the largest post (20,000 such names, 5.3 MB) fits the 16 parts with room to spare.
+  it('stores 5,000 names of 255 characters at one time whole, reads every one, and lets a later post win', {
+    timeout: 120_000,
+  }, async () => {
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+    const now = T0;
+    const store = new DynamoMetricStore(doc, 'wide', { now: () => now * 1000 }, 460, { pageLimit: 100 });
+    const owner = { kind: 'host' as const, id: 'wide' };
+    const names = Array.from({ length: 5_000 }, (_, i) =>
+      `m.${String(i).padStart(5, '0')}.`.padEnd(255, 'y'),
+    );
+    await store.write(
+      'o',
+      owner,
+      names.map((name, i) => ({ name, time: now, value: i })),
+      now,
+    );
+    const items = await doc.send(
+      new QueryCommand({
+        TableName: 'wide',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': minutePartition('o', owner, dayOf(now)) },
+        ProjectionExpression: 'sk',
+      }),
+    );
+    expect((items.Items ?? []).filter((i) => String(i.sk).includes('#')).length).toBeGreaterThan(1);
+    for (const i of [0, 1000, 2500, 4_999]) {
+      expect(
+        (await store.range('o', owner, names[i] as string, now - 60, now, 60)).map((p) => p.value),
+        `name ${i}`,
+      ).toEqual([i]);
+    }
+    const last = names[4_999] as string;
+    // A later, small post for the same time overwrites a spilled name (its first item wins).
+    await store.write('o', owner, [{ name: last, time: now, value: -1 }], now);
+    expect(await store.range('o', owner, last, now - 60, now, 60)).toEqual([{ time: now, value: -1 }]);
+    expect((await store.latest('o', ['wide'], [last, names[0] as string])).wide).toEqual({
+      [last]: { time: now, value: -1 },
+      [names[0] as string]: { time: now, value: 0 },
+    });
+    // And the big post again: the spilled value is written, the first item's copy removed.
+    await store.write(
+      'o',
+      owner,
+      names.map((name, i) => ({ name, time: now, value: i })),
+      now,
+    );
+    expect(await store.range('o', owner, last, now - 60, now, 60)).toEqual([{ time: now, value: 4_999 }]);
+    expect(await store.names('o', owner)).toHaveLength(5_000);
   });
 });

@@ -8,6 +8,7 @@ import {
   decodeValue,
   MINUTE_ITEM_TTL,
   minutePartition,
+  minuteSkParts,
   ownerOfPulse,
   pad,
   pulseKeys,
@@ -31,17 +32,25 @@ export async function compactOwnerDay(
   retentionDays: number,
 ) {
   const items = await minuteItemsOfDay(table, org, owner, day);
-  const series = new Map<string, MetricPoint[]>();
+  // name → time → value; a time's first item wins over its spill parts (metric-keys.ts).
+  const byName = new Map<string, Map<number, { part: number; value: number }>>();
   for (const item of items) {
-    const time = Number(item.sk);
+    const { time, part } = minuteSkParts(item.sk as string);
     for (const [attr, stored] of Object.entries(item)) {
       const value = attr.startsWith('_') ? decodeValue(stored) : undefined;
       if (value === undefined) continue;
-      const list = series.get(attr.slice(1)) ?? [];
-      list.push({ time, value });
-      series.set(attr.slice(1), list);
+      const times = byName.get(attr.slice(1)) ?? new Map<number, { part: number; value: number }>();
+      const held = times.get(time);
+      if (!held || part < held.part) times.set(time, { part, value });
+      byName.set(attr.slice(1), times);
     }
   }
+  const series = new Map<string, MetricPoint[]>(
+    [...byName].map(([name, times]) => [
+      name,
+      [...times].sort(([a], [b]) => a - b).map(([time, { value }]) => ({ time, value })),
+    ]),
+  );
   const puts = [...series].map(([name, points]) => ({
     PutRequest: {
       Item: {

@@ -27,15 +27,18 @@ export const minuteKeys = (org: string, owner: MetricOwner, time: number) => ({
 export const dayPartition = (org: string, owner: MetricOwner, name: string): string =>
   `D#${org}#${ownerPart(owner)}#${name}`;
 
-/** FNV-1a, so a host always lands in the same pulse shard. */
-export function shardOf(owner: MetricOwner): number {
+/** FNV-1a of a string (32 bits). */
+function fnv1a(text: string): number {
   let h = 0x811c9dc5;
-  for (const c of ownerPart(owner)) {
+  for (const c of text) {
     h ^= c.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % PULSE_SHARDS;
+  return h;
 }
+
+/** FNV-1a, so a host always lands in the same pulse shard. */
+export const shardOf = (owner: MetricOwner): number => fnv1a(ownerPart(owner)) % PULSE_SHARDS;
 
 export const pulsePartition = (org: string, shard: number): string => `P#${org}#${shard}`;
 export const pulseKeys = (org: string, owner: MetricOwner) => ({
@@ -46,6 +49,28 @@ export const ownerOfPulse = (sk: string): MetricOwner => {
   const i = sk.indexOf('#');
   return { kind: sk.slice(0, i) as MetricOwner['kind'], id: sk.slice(i + 1) };
 };
+
+/**
+ * Spill items: when one (owner, time) has more metrics than one 400 KB item holds, the first minute
+ * item keeps what fits and the rest go to `<time>#<part>` items, each name always to the same part
+ * (1 + hash of the name). On a conflict the first item wins: a later post for the same time writes
+ * there, and a large post removes from it the names it spills.
+ */
+export const SPILL_PARTS = 16;
+export const spillPartOf = (name: string): number => 1 + (fnv1a(name) % SPILL_PARTS);
+export const spillKeys = (org: string, owner: MetricOwner, time: number, part: number) => ({
+  pk: minutePartition(org, owner, dayOf(time)),
+  sk: `${pad(time)}#${part}`,
+});
+/** A minute item's time and part (0 for the first item). */
+export function minuteSkParts(sk: string): { time: number; part: number } {
+  const at = sk.indexOf('#');
+  return at === -1
+    ? { time: Number(sk), part: 0 }
+    : { time: Number(sk.slice(0, at)), part: Number(sk.slice(at + 1)) };
+}
+/** The sort key just past every item of `time`, spill parts included. */
+export const padEnd = (time: number): string => `${pad(time)}#~`;
 
 /** Metric attributes carry a prefix no key attribute has. */
 export const metricAttr = (name: string): string => `_${name}`;

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MetricOwner } from '../../domain/metrics.ts';
 import { forgetPulseNames, pulseNames } from './metric-pulse.ts';
-import { batchGetAll, conditionally, queryAll, type Table } from './table.ts';
+import { batchGetAll, conditionally, inParallel, queryAll, type Table } from './table.ts';
 
 const ownerPart = (owner: MetricOwner) => `${owner.kind}#${owner.id}`;
 
@@ -45,18 +45,19 @@ export class MetricNames {
   async record(org: string, owner: MetricOwner, names: Iterable<string>, now: number): Promise<void> {
     const day = Math.floor(now / DAY);
     const ttl = now + this.#ttlSeconds;
-    const writes: Promise<unknown>[] = [];
+    const writes: (() => Promise<unknown>)[] = [];
     for (const name of new Set(names)) {
       const ownerKey = `${org}\0${ownerPart(owner)}\0${name}`;
       const orgKey = `${org}\0\0${name}`;
       if (this.#recorded.get(ownerKey) !== day)
-        writes.push(this.#touch(ownerNamesPartition(org, owner), name, ttl));
-      if (this.#recorded.get(orgKey) !== day) writes.push(this.#touch(orgNamesPartition(org), name, ttl));
+        writes.push(() => this.#touch(ownerNamesPartition(org, owner), name, ttl));
+      if (this.#recorded.get(orgKey) !== day)
+        writes.push(() => this.#touch(orgNamesPartition(org), name, ttl));
       if (this.#recorded.size > 1_000_000) this.#recorded.clear();
       this.#recorded.set(ownerKey, day);
       this.#recorded.set(orgKey, day);
     }
-    await Promise.all(writes);
+    await inParallel(writes);
   }
 
   /** The owner's names still within retention, sorted (and those of pulses written before names had items). */
@@ -88,8 +89,8 @@ export class MetricNames {
 
   /** Hides names until they are posted again (here at once; another process's next daily record). */
   async forget(org: string, owner: MetricOwner, names: string[]): Promise<void> {
-    await Promise.all(
-      names.map((name) => {
+    await inParallel(
+      names.map((name) => () => {
         this.#recorded.delete(`${org}\0${ownerPart(owner)}\0${name}`);
         return conditionally(() =>
           this.#table.doc.send(

@@ -8,13 +8,15 @@ import {
   MINUTE_ITEM_TTL,
   metricAttr,
   minutePartition,
+  minuteSkParts,
   pad,
+  padEnd,
 } from './metric-keys.ts';
 import { queryPages, type Table } from './table.ts';
 
 const between = (pk: string, a: number, b: number, projection: string, names: Record<string, string>) => ({
   KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-  ExpressionAttributeValues: { ':pk': pk, ':a': pad(a), ':b': pad(b) },
+  ExpressionAttributeValues: { ':pk': pk, ':a': pad(a), ':b': padEnd(b) },
   ProjectionExpression: projection,
   ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
 });
@@ -35,9 +37,16 @@ async function minutePoints(
       '#m': metricAttr(name),
     }),
   );
-  return items
-    .map((i) => ({ time: Number(i.sk), value: decodeValue(i[metricAttr(name)]) }))
-    .filter((p): p is MetricPoint => p.value !== undefined);
+  // A time may have a value in its first item and in a spill part: the first item's wins.
+  const byTime = new Map<number, { part: number; value: number }>();
+  for (const i of items) {
+    const value = decodeValue(i[metricAttr(name)]);
+    if (value === undefined) continue;
+    const { time, part } = minuteSkParts(i.sk as string);
+    const held = byTime.get(time);
+    if (!held || part < held.part) byTime.set(time, { part, value });
+  }
+  return [...byTime].sort(([a], [b]) => a - b).map(([time, { value }]) => ({ time, value }));
 }
 
 /**
@@ -111,6 +120,7 @@ export async function readLatest(
   names: string[],
 ) {
   const found: Record<string, MetricPoint | null> = Object.fromEntries(names.map((n) => [n, null]));
+  const parts = new Map<string, number>();
   const attrs = Object.fromEntries(names.map((n, i) => [`#m${i}`, metricAttr(n)]));
   for (const day of new Set([dayOf(newest), dayOf(newest - 900)])) {
     const items = await queryPages(table, {
@@ -124,9 +134,18 @@ export async function readLatest(
       ScanIndexForward: false,
     });
     for (const item of items) {
+      const { time, part } = minuteSkParts(item.sk as string);
       for (const n of names) {
         const v = decodeValue(item[metricAttr(n)]);
-        if (found[n] === null && v !== undefined) found[n] = { time: Number(item.sk), value: v };
+        const held = found[n];
+        // Newest time first; within one time the first item (part 0) wins over a spill part.
+        if (
+          v !== undefined &&
+          (!held || time > held.time || (time === held.time && part < (parts.get(n) ?? 0)))
+        ) {
+          found[n] = { time, value: v };
+          parts.set(n, part);
+        }
       }
     }
   }
