@@ -6,7 +6,7 @@ import { compactShard } from './metric-compaction.ts';
 import { MetricNames } from './metric-names.ts';
 import { pulseLastSeen, pulsesOf } from './metric-pulse.ts';
 import { readLatest, readSeries } from './metric-reads.ts';
-import { touchPulse, writeMinuteItems } from './metric-writes.ts';
+import { recordArrival, writeMinuteItems } from './metric-writes.ts';
 import type { Table, TableOptions } from './table.ts';
 
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
@@ -33,15 +33,7 @@ export class DynamoMetricStore implements MetricStore {
   async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
     if (points.length === 0) return;
     await writeMinuteItems(this.#table, orgId, owner, points);
-    await Promise.all([
-      touchPulse(this.#table, orgId, owner, points, arrivedAt),
-      this.#names.record(
-        orgId,
-        owner,
-        points.map((p) => p.name),
-        arrivedAt,
-      ),
-    ]);
+    await recordArrival(this.#table, this.#names, orgId, owner, points, arrivedAt);
   }
 
   range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {

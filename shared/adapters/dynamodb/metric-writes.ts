@@ -10,6 +10,7 @@ import {
   spillKeys,
   spillPartOf,
 } from './metric-keys.ts';
+import type { MetricNames } from './metric-names.ts';
 import { conditionally, inParallel, type Table } from './table.ts';
 
 /** UpdateExpression is limited to 4 KB: at most this many metrics per minute-item update. */
@@ -160,4 +161,24 @@ export async function touchPulse(
       ExpressionAttributeValues: { ':at': arrivedAt },
     }),
   );
+}
+
+/** After the points are stored: the owner's pulse (heartbeat, newest time) and its names. */
+export async function recordArrival(
+  table: Table,
+  names: MetricNames,
+  org: string,
+  owner: MetricOwner,
+  points: NamedPoint[],
+  arrivedAt: number,
+): Promise<void> {
+  await Promise.all([
+    touchPulse(table, org, owner, points, arrivedAt),
+    names.record(
+      org,
+      owner,
+      points.map((p) => p.name),
+      arrivedAt,
+    ),
+  ]);
 }

@@ -19,7 +19,7 @@ import {
 import type { MetricStore } from '../../ports/metric-store.ts';
 import { MetricNames } from '../dynamodb/metric-names.ts';
 import { pulseLastSeen, pulsesOf } from '../dynamodb/metric-pulse.ts';
-import { touchPulse } from '../dynamodb/metric-writes.ts';
+import { recordArrival } from '../dynamodb/metric-writes.ts';
 import type { Table } from '../dynamodb/table.ts';
 import { latestQuery, rangeQuery, type TimestreamTable } from './queries.ts';
 import { RECORDS_PER_CALL, toRecords } from './records.ts';
@@ -110,15 +110,7 @@ export class TimestreamMetricStore implements MetricStore {
       );
     }
     await Promise.all(calls);
-    await Promise.all([
-      touchPulse(this.#pulses, orgId, owner, points, arrivedAt),
-      this.#names.record(
-        orgId,
-        owner,
-        points.map((p) => p.name),
-        arrivedAt,
-      ),
-    ]);
+    await recordArrival(this.#pulses, this.#names, orgId, owner, points, arrivedAt);
   }
 
   /** Only owners that ever posted the name are queried: Timestream refuses a query naming an unknown measure. */
