@@ -1,6 +1,6 @@
 import type { Alert, AlertTrigger, AlertType } from './alert.ts';
 import type { AlertStatus } from './monitor.ts';
-import type { AlertEvent } from './notification.ts';
+import type { AlertEvent, EventKind } from './notification.ts';
 
 /**
  * What one monitor knows of one target (a host, a service, or the monitor itself): consecutive
@@ -27,7 +27,7 @@ export interface AlertState {
   pending: AlertEffect[];
 }
 
-export type EffectKind = 'open' | 'change' | 'renotify' | 'close';
+export type EffectKind = EventKind;
 
 /** One alert event: the alert as it is after the event, and whether anyone is told. */
 export interface AlertEffect {

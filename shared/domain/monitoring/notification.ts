@@ -1,5 +1,3 @@
-import type { AlertEffect } from './alert-state.ts';
-
 export const CHANNEL_EVENTS = [
   'alert',
   'alertGroup',
@@ -72,6 +70,9 @@ export function defaultGroup(): NotificationGroup {
   };
 }
 
+/** What happened to an alert: opened, changed status, still open (re-notification), closed. */
+export type EventKind = 'open' | 'change' | 'renotify' | 'close';
+
 /** What an alert event is about, for routing: its monitor and the services it touches. */
 export interface RoutingSubject {
   monitorId: string;
@@ -85,7 +86,7 @@ export interface RoutingSubject {
  * and the close of an alert that was.
  */
 export function channelsFor(
-  effect: Pick<AlertEffect, 'alert' | 'kind'>,
+  effect: { kind: EventKind; alert: { status: string } },
   subject: RoutingSubject,
   groups: NotificationGroup[],
   wasCritical: boolean,
@@ -130,7 +131,7 @@ export interface NotificationJob {
 /** Everything a message needs, frozen at the time of the event. */
 export interface AlertEvent {
   orgName: string;
-  kind: AlertEffect['kind'];
+  kind: EventKind;
   at: number;
   alert: {
     id: string;

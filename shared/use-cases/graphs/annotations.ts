@@ -2,8 +2,7 @@ import type { GraphAnnotation } from '../../domain/graphs.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { AnnotationBody } from '../../schemas/graphs.ts';
-import { getRole } from '../services/roles.ts';
-import { getService } from '../services/services.ts';
+import { getRoleOf, getService } from '../services/lookup.ts';
 
 const NOT_FOUND = 'Graph Annotation Not Found.';
 
@@ -14,7 +13,7 @@ async function toAnnotation(
   body: AnnotationBody,
 ): Promise<GraphAnnotation> {
   await getService(deps, orgId, body.service);
-  for (const role of body.roles ?? []) await getRole(deps, orgId, body.service, role);
+  for (const role of body.roles ?? []) await getRoleOf(deps, orgId, body.service, role);
   return {
     id,
     title: body.title,

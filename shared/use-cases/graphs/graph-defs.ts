@@ -1,7 +1,7 @@
 import { type GraphDef, graphDefProblem, wildcardMatcher } from '../../domain/graphs.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
-import { getService } from '../services/services.ts';
+import { getService } from '../services/lookup.ts';
 
 /** Validates every definition first, so one bad definition stores none of the request. */
 export async function createGraphDefs(deps: Deps, orgId: string, defs: GraphDef[]): Promise<void> {

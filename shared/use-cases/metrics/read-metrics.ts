@@ -4,8 +4,8 @@ import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { RangeQuery } from '../../schemas/metrics.ts';
 import { getHost } from '../hosts/get-host.ts';
+import { getService } from '../services/lookup.ts';
 import { getRole } from '../services/roles.ts';
-import { getService } from '../services/services.ts';
 
 async function assertOwner(deps: Deps, orgId: string, owner: MetricOwner): Promise<void> {
   if (owner.kind === 'host') await getHost(deps, orgId, owner.id);

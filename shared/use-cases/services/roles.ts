@@ -1,11 +1,11 @@
 import { epochSeconds } from '../../domain/clock.ts';
 import { withoutRole } from '../../domain/host.ts';
 import { assertEntityName } from '../../domain/names.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { modifyHost } from '../hosts/change-host.ts';
 import { deleteAllMetadata } from '../metadata/metadata.ts';
-import { getService } from './services.ts';
+import { getRoleOf, getService } from './lookup.ts';
 
 export interface RoleView {
   name: string;
@@ -19,9 +19,7 @@ export async function listRoles(deps: Deps, orgId: string, service: string): Pro
 }
 
 export async function getRole(deps: Deps, orgId: string, service: string, name: string): Promise<RoleView> {
-  await getService(deps, orgId, service);
-  const role = await deps.entities.roles.get(orgId, service, name);
-  if (!role) throw new NotFoundError('Role Not Found.');
+  const role = await getRoleOf(deps, orgId, service, name);
   return { name: role.name, memo: role.memo };
 }
 

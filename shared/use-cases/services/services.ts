@@ -1,23 +1,17 @@
 import { epochSeconds } from '../../domain/clock.ts';
 import { withoutService } from '../../domain/host.ts';
 import { assertEntityName } from '../../domain/names.ts';
-import type { Service } from '../../domain/service.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { deleteServiceAnnotations } from '../graphs/annotations.ts';
 import { modifyHost } from '../hosts/change-host.ts';
 import { deleteAllMetadata } from '../metadata/metadata.ts';
+import { getService } from './lookup.ts';
 
 export interface ServiceView {
   name: string;
   memo: string;
   roles: string[];
-}
-
-export async function getService(deps: Deps, orgId: string, name: string): Promise<Service> {
-  const service = await deps.entities.services.get(orgId, name);
-  if (!service) throw new NotFoundError('Service Not Found.');
-  return service;
 }
 
 export async function listServices(deps: Deps, orgId: string): Promise<ServiceView[]> {
