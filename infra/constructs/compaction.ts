@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
+import { lintExceptions } from './cfn-lint.ts';
 import type { SabaFunction } from './saba-function.ts';
 
 export interface CompactionProps {
@@ -43,6 +44,11 @@ export class Compaction extends Construct {
     props.worker.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 2, reportBatchItemFailures: true }),
     );
+    lintExceptions(dlq, { ES6000: 'This is the dead-letter queue: it has no dead-letter queue of its own.' });
+    lintExceptions(props.worker.fn.node.findChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`), {
+      ES1001:
+        'An SQS event source parks failed messages through the queue’s redrive policy (the DLQ above); on-failure destinations are for stream sources.',
+    });
 
     const role = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),

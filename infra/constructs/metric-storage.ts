@@ -3,6 +3,7 @@ import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { MetricStoreKind } from '#shared/config.ts';
+import { lintExceptions } from './cfn-lint.ts';
 
 export interface MetricStorageProps {
   kind: MetricStoreKind;
@@ -56,6 +57,11 @@ export class MetricStorage extends Construct {
       magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
     });
     table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    for (const resource of [database, table])
+      lintExceptions(resource, {
+        W3697:
+          'Timestream is opt-in (-c metricStore=timestream) for accounts that still have it; DynamoDB is the default store.',
+      });
     this.timestream = { database: database.ref, table: table.attrName, tableArn: table.attrArn };
   }
 }

@@ -1,4 +1,4 @@
-import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
+import { lintExceptions } from './cfn-lint.ts';
 import type { MetricStorage } from './metric-storage.ts';
 import { SabaFunction } from './saba-function.ts';
 
@@ -70,6 +71,9 @@ export class Monitoring extends Construct {
       timeout: Duration.seconds(30),
     }).bindTable(props.entities, 'notify');
     this.notifier.fn.addEnvironment(ENV.senderEmail, props.senderEmail);
+    lintExceptions(this.deadLetters, {
+      ES6000: 'This is the dead-letter queue: it has no dead-letter queue of its own.',
+    });
     this.notifier.fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,
@@ -77,6 +81,10 @@ export class Monitoring extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+    lintExceptions(this.notifier.fn.node.findChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`), {
+      ES1001:
+        'An SQS event source parks failed messages through the queue’s redrive policy (the DLQ above); on-failure destinations are for stream sources.',
+    });
     const stack = Stack.of(this);
     const domain = props.senderEmail.split('@')[1] ?? props.senderEmail;
     this.notifier.fn.addToRolePolicy(

@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
+import { lintExceptions } from './cfn-lint.ts';
 import type { MetricStorage } from './metric-storage.ts';
 
 export interface SabaFunctionProps {
@@ -120,6 +121,12 @@ export class SabaFunction extends Construct {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         externalModules: [],
       },
+    });
+    lintExceptions(this.fn, {
+      W3005:
+        'CDK itself adds DependsOn on the role it also references; the duplicate dependency is harmless.',
+      WS1004:
+        'The function has its own log group with a retention, linked by LoggingConfig; the rule only recognizes /aws/lambda/<name> log groups.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
