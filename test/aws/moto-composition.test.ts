@@ -1,0 +1,178 @@
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSaba } from '#infra/saba-app.ts';
+import type { ApiEvent, ApiResult } from '#shared/http/event.ts';
+import { startMoto } from '../support/moto.ts';
+
+/**
+ * The AWS composition end to end, against moto (a second implementation of the AWS APIs): tables
+ * and queues made from the synthesized templates' own properties, then the deployed functions'
+ * handlers, imported as Lambda imports them (configuration from the environment, clients at module
+ * scope, every AWS call through AWS_ENDPOINT_URL to moto).
+ */
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+const ORG = 'acme';
+const SENDER = 'alerts@acme.example';
+
+describe('the deployed functions against moto', () => {
+  let moto: Awaited<ReturnType<typeof startMoto>>;
+  let fns: Record<'api' | 'ingest' | 'checker' | 'notifier' | 'dispatch' | 'worker', Handler>;
+  let sqs: SQSClient;
+  let ses: SESClient;
+  const queues: Record<string, string> = {};
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    });
+    const app = new App({ context: { senderEmail: SENDER } });
+    const stacks = buildSaba(app);
+    const data = Template.fromStack(stacks.data);
+    const api = Template.fromStack(stacks.api);
+
+    // Tables exactly as the template declares them (keys, billing, TTL).
+    const dynamo = new DynamoDBClient({});
+    const tables: Record<string, string> = {};
+    for (const [id, resource] of Object.entries(data.findResources('AWS::DynamoDB::GlobalTable'))) {
+      const name = id.startsWith('Entities') ? 'saba-entities' : 'saba-metrics';
+      const p = resource.Properties;
+      await dynamo.send(
+        new CreateTableCommand({
+          TableName: name,
+          KeySchema: p.KeySchema,
+          AttributeDefinitions: p.AttributeDefinitions,
+          BillingMode: p.BillingMode,
+        }),
+      );
+      await dynamo.send(
+        new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: p.TimeToLiveSpecification }),
+      );
+      tables[name] = name;
+    }
+    // Queues as declared: the notification and compaction queues with their visibility timeouts.
+    sqs = new SQSClient({});
+    for (const [id, resource] of Object.entries(api.findResources('AWS::SQS::Queue'))) {
+      if (id.includes('DeadLetters')) continue;
+      const out = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: id,
+          Attributes: { VisibilityTimeout: String(resource.Properties.VisibilityTimeout ?? 30) },
+        }),
+      );
+      queues[id.startsWith('Monitoring') ? 'notifications' : 'compaction'] = out.QueueUrl as string;
+    }
+    ses = new SESClient({});
+    await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
+
+    Object.assign(process.env, {
+      SABA_TABLE_NAME: 'saba-entities',
+      SABA_METRIC_STORE: 'dynamodb',
+      SABA_METRICS_TABLE_NAME: 'saba-metrics',
+      SABA_NOTIFICATION_QUEUE_URL: queues.notifications,
+      SABA_COMPACTION_QUEUE_URL: queues.compaction,
+      SABA_SENDER_EMAIL: SENDER,
+      SABA_CONNECTIVITY_TIMEOUT_SECONDS: '1',
+      SABA_LOG_LEVEL: 'error',
+    });
+    const load = async (entry: string) =>
+      ((await import(`../../functions/${entry}.ts`)) as { handler: Handler }).handler;
+    fns = {
+      api: await load('api'),
+      ingest: await load('ingest'),
+      checker: await load('checker'),
+      notifier: await load('notifier'),
+      dispatch: await load('compaction-dispatch'),
+      worker: await load('compaction-worker'),
+    };
+    const { composeEntityDeps } = await import('#shared/composition/entities.ts');
+    const { createOrg } = await import('#shared/use-cases/admin.ts');
+    const { addUser } = await import('#shared/use-cases/users/users.ts');
+    const deps = composeEntityDeps({ tableName: 'saba-entities', region: 'us-east-1' });
+    await createOrg(deps, ORG);
+    await addUser(deps, ORG, 'oncall@acme.example', 'owner');
+  }, 120_000);
+  afterAll(() => moto?.stop());
+
+  const call = async (fn: 'api' | 'ingest', method: string, path: string, body?: unknown, query = '') =>
+    (await fns[fn](
+      {
+        rawPath: path,
+        rawQueryString: query,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        isBase64Encoded: false,
+        requestContext: { http: { method }, authorizer: { lambda: { orgId: ORG, permission: 'write' } } },
+      } as unknown as ApiEvent,
+      { awsRequestId: 'moto-test' },
+    )) as ApiResult;
+
+  const sqsEvent = async (queueUrl: string): Promise<SQSEvent> => {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    return {
+      Records: (out.Messages ?? []).map((m) => ({
+        messageId: m.MessageId,
+        body: m.Body,
+        receiptHandle: m.ReceiptHandle,
+      })),
+    } as unknown as SQSEvent;
+  };
+
+  it('registers a host, takes its posts and reads its graph back', async () => {
+    const created = await call('api', 'POST', '/api/v0/hosts', { name: 'aws-1', meta: {} });
+    expect(created.statusCode).toBe(200);
+    const hostId = JSON.parse(created.body).id;
+    const now = Math.floor(Date.now() / 1000);
+    const posted = await call('ingest', 'POST', '/api/v0/tsdb', [
+      { hostId, name: 'loadavg5', time: now - 60, value: 1.5 },
+      { hostId, name: 'loadavg5', time: now, value: 2.5 },
+    ]);
+    expect(posted.statusCode, posted.body).toBe(200);
+    const graph = await call(
+      'api',
+      'GET',
+      `/api/v0/hosts/${hostId}/metrics`,
+      undefined,
+      `name=loadavg5&from=${now - 600}&to=${now}`,
+    );
+    expect(JSON.parse(graph.body).metrics.map((p: { value: number }) => p.value)).toEqual([1.5, 2.5]);
+    process.env.TEST_HOST_ID = hostId;
+  });
+
+  it('raises a silent host’s alert from the checker, and the notifier emails it once through SES', async () => {
+    await new Promise((r) => setTimeout(r, 2500));
+    const stats = (await fns.checker({})) as { orgs: number; hosts: number };
+    expect(stats).toMatchObject({ orgs: 1, hosts: 1 });
+    const alerts = JSON.parse((await call('api', 'GET', '/api/v0/alerts')).body).alerts;
+    expect(alerts).toEqual([
+      expect.objectContaining({ type: 'connectivity', hostId: process.env.TEST_HOST_ID, status: 'CRITICAL' }),
+    ]);
+
+    const event = await sqsEvent(queues.notifications as string);
+    expect(event.Records).toHaveLength(1);
+    const first = (await fns.notifier(event)) as { batchItemFailures: unknown[] };
+    expect(first.batchItemFailures).toEqual([]);
+    // SQS delivers at least once: the same message again sends nothing more.
+    expect(((await fns.notifier(event)) as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
+    const quota = await ses.send(new GetSendQuotaCommand({}));
+    expect(quota.SentLast24Hours).toBe(1);
+  });
+
+  it('dispatches compaction jobs through SQS and the worker takes them', async () => {
+    const dispatched = (await fns.dispatch({})) as { jobs: number };
+    expect(dispatched.jobs).toBe(32);
+    const event = await sqsEvent(queues.compaction as string);
+    expect(event.Records.length).toBeGreaterThan(0);
+    expect(((await fns.worker(event)) as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
+  });
+});
