@@ -30,6 +30,9 @@ export const ENV = {
   logLevel: 'SABA_LOG_LEVEL',
 } as const;
 
+/** The data stack's output naming the entity table (the admin CLI's `--stack` reads it). */
+export const ENTITY_TABLE_OUTPUT = 'EntityTableName';
+
 export const METRIC_STORES = ['dynamodb', 'timestream'] as const;
 export type MetricStoreKind = (typeof METRIC_STORES)[number];
 

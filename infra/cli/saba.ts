@@ -20,7 +20,7 @@ Usage: saba <command> [options]
   users list [--org NAME]                                alerts email every user of the organization
 
 Where: --data-dir DIR (local data, default $SABA_DATA_DIR or ./.saba)
-       --table NAME [--region REGION] (a deployed stack's entity table, with your AWS credentials)
+       --stack SabaData [--region REGION] (a deployed stack, with your AWS credentials; or --table NAME)
 --org defaults to "default".`;
 
 const { values, positionals } = parseArgs({
@@ -35,6 +35,7 @@ const { values, positionals } = parseArgs({
     'default-status': { type: 'string' },
     'data-dir': { type: 'string' },
     table: { type: 'string' },
+    stack: { type: 'string' },
     region: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -49,6 +50,7 @@ if (values.help || !group) {
 const target = await openAdminTarget({
   dataDir: values['data-dir'] ?? loadLocalConfig().dataDir,
   ...(values.table && { table: values.table }),
+  ...(values.stack && { stack: values.stack }),
   ...(values.region && { region: values.region }),
 });
 const { deps } = target;

@@ -1,7 +1,7 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { MetricStoreKind } from '#shared/config.ts';
+import { ENTITY_TABLE_OUTPUT, type MetricStoreKind } from '#shared/config.ts';
 import { EntityTable } from '../constructs/entity-table.ts';
 import { MetricStorage } from '../constructs/metric-storage.ts';
 
@@ -21,6 +21,10 @@ export class SabaDataStack extends Stack {
     this.metrics = new MetricStorage(this, 'Metrics', {
       kind: props.metricStore,
       retentionDays: props.retentionDays,
+    });
+    new CfnOutput(this, ENTITY_TABLE_OUTPUT, {
+      value: this.entities.tableName,
+      description: 'The entity table: the admin CLI finds it here (saba … --stack SabaData)',
     });
   }
 }

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -166,6 +168,37 @@ describe('the deployed functions against moto', () => {
     expect(((await fns.notifier(event)) as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
     const quota = await ses.send(new GetSendQuotaCommand({}));
     expect(quota.SentLast24Hours).toBe(1);
+  });
+
+  it('lets the admin CLI find the entity table from the stack’s output (--stack)', async () => {
+    const cfn = new CloudFormationClient({});
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'SabaData',
+        TemplateBody: JSON.stringify({
+          Resources: { Marker: { Type: 'AWS::SQS::Queue', Properties: {} } },
+          Outputs: { EntityTableName: { Value: 'saba-entities' } },
+        }),
+      }),
+    );
+    const run = (args: string[]) =>
+      new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ['infra/cli/saba.ts', ...args],
+          { env: process.env },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+        ),
+      );
+    const listed = await run(['orgs', 'list', '--stack', 'SabaData', '--region', 'us-east-1']);
+    expect(listed.out).toMatch(/^acme\t/m);
+    expect(listed.code).toBe(0);
+    expect((await run(['users', 'list', '--org', ORG, '--stack', 'SabaData'])).out).toContain(
+      'oncall@acme.example',
+    );
+    const missing = await run(['orgs', 'list', '--stack', 'NoSuchStack']);
+    expect(missing.code).not.toBe(0);
   });
 
   it('dispatches compaction jobs through SQS and the worker takes them', async () => {

@@ -205,6 +205,8 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
     expect(Object.keys(api.findOutputs('ApiBase'))).toEqual(['ApiBase']);
+    // The admin CLI's --stack reads the entity table's name from here.
+    data.hasOutput('EntityTableName', { Value: { Ref: Match.stringLikeRegexp('^Entities') } });
   });
 
   it('passes the cdk-nag AWS Solutions checks (and the checks do catch a bad resource)', () => {
