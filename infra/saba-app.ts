@@ -17,6 +17,8 @@ export interface SabaOptions extends StackProps {
   senderEmail?: string;
   /** `-c connectivityTimeoutSeconds=N`: the silence that raises a connectivity alert (default 150). */
   connectivityTimeoutSeconds?: number;
+  /** `-c alarmEmail=ops@example.com`: where saba's own alarms are sent (SNS email subscription). */
+  alarmEmail?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -41,11 +43,15 @@ export function buildSaba(app: App, options: SabaOptions = {}) {
     Number(app.node.tryGetContext('connectivityTimeoutSeconds') ?? DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS);
   if (!Number.isInteger(connectivityTimeoutSeconds) || connectivityTimeoutSeconds < 1)
     throw new Error('connectivityTimeoutSeconds must be a whole number of seconds, at least 1');
+  const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail))
+    throw new Error(`alarmEmail must be an email address, not ${alarmEmail}`);
   const {
     metricStore: _m,
     retentionDays: _r,
     senderEmail: _s,
     connectivityTimeoutSeconds: _c,
+    alarmEmail: _a,
     ...props
   } = options;
   const data = new SabaDataStack(app, 'SabaData', { ...props, metricStore, retentionDays });
@@ -56,6 +62,7 @@ export function buildSaba(app: App, options: SabaOptions = {}) {
     retentionDays,
     senderEmail,
     connectivityTimeoutSeconds,
+    ...(alarmEmail && { alarmEmail }),
   });
   return { data, api };
 }

@@ -24,14 +24,16 @@ export interface CompactionProps {
  */
 export class Compaction extends Construct {
   readonly queue: Queue;
+  readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: CompactionProps) {
     super(scope, id);
-    const dlq = new Queue(this, 'DeadLetters', {
+    this.deadLetters = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    const dlq = this.deadLetters;
     this.queue = new Queue(this, 'Jobs', {
       visibilityTimeout: Duration.minutes(16),
       encryption: QueueEncryption.SQS_MANAGED,

@@ -5,6 +5,7 @@ import { Compaction } from '../constructs/compaction.ts';
 import { SabaHttpApi } from '../constructs/http-api.ts';
 import type { MetricStorage } from '../constructs/metric-storage.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
+import { Operations } from '../constructs/operations.ts';
 import { SabaFunction } from '../constructs/saba-function.ts';
 
 export interface SabaApiStackProps extends StackProps {
@@ -14,6 +15,8 @@ export interface SabaApiStackProps extends StackProps {
   /** The SES identity alert emails come from. */
   senderEmail: string;
   connectivityTimeoutSeconds: number;
+  /** Subscribed to the alarm topic. */
+  alarmEmail?: string;
 }
 
 /** Stateless: the functions, the HTTP API in front of them, monitoring, and the compaction job. */
@@ -44,7 +47,7 @@ export class SabaApiStack extends Stack {
       .bindTable(entities, 'ingest')
       .bindMetrics(metrics, 'write', retentionDays);
 
-    new Monitoring(this, 'Monitoring', {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       entities,
       metrics,
       retentionDays,
@@ -62,22 +65,33 @@ export class SabaApiStack extends Stack {
       description: 'apibase for mackerel-agent.conf and mkr',
     });
 
-    if (metrics.table) {
-      new Compaction(this, 'Compaction', {
-        metrics: metrics.table,
-        dispatch: new SabaFunction(this, 'CompactionDispatch', {
-          entry: 'compaction-dispatch',
-          description: 'Queues one compaction job per organization and pulse shard',
-        }).bindTable(entities, 'listOrgs'),
-        worker: new SabaFunction(this, 'CompactionWorker', {
-          entry: 'compaction-worker',
-          description: 'Packs finished days of metric points into day items',
-          memorySize: 1024,
-          timeout: Duration.minutes(15),
+    const compaction = metrics.table
+      ? new Compaction(this, 'Compaction', {
+          metrics: metrics.table,
+          dispatch: new SabaFunction(this, 'CompactionDispatch', {
+            entry: 'compaction-dispatch',
+            description: 'Queues one compaction job per organization and pulse shard',
+          }).bindTable(entities, 'listOrgs'),
+          worker: new SabaFunction(this, 'CompactionWorker', {
+            entry: 'compaction-worker',
+            description: 'Packs finished days of metric points into day items',
+            memorySize: 1024,
+            timeout: Duration.minutes(15),
+          })
+            .bindEnvironment(entities)
+            .bindMetrics(metrics, 'compact', retentionDays),
         })
-          .bindEnvironment(entities)
-          .bindMetrics(metrics, 'compact', retentionDays),
-      });
-    }
+      : undefined;
+
+    new Operations(this, 'Operations', {
+      watched: { Api: api, Ingest: ingest, Checker: monitoring.checker, Notifier: monitoring.notifier },
+      throttled: { Ingest: ingest, Api: api },
+      deadLetterQueues: {
+        Notifications: monitoring.deadLetters,
+        ...(compaction && { Compaction: compaction.deadLetters }),
+      },
+      checker: monitoring.checker,
+      ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
+    });
   }
 }

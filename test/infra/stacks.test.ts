@@ -342,3 +342,50 @@ describe('monitoring in the stacks', () => {
     expect(() => buildSaba(new App({ context: { senderEmail: 'not-an-address' } }))).toThrow(/senderEmail/);
   });
 });
+
+describe('saba’s own alarms', () => {
+  let api: Template;
+  beforeAll(() => {
+    api = Template.fromStack(buildSaba(new App({ context: { alarmEmail: 'ops@acme.example' } })).api);
+  });
+
+  it('sends every alarm (and its recovery) to one topic, with the email subscription from context', () => {
+    api.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@acme.example' });
+    const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0];
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    // Few alarms: each costs $0.10 a month.
+    expect(alarms).toHaveLength(9);
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(a.OKActions).toEqual([{ Ref: topic }]);
+    }
+  });
+
+  it('raises an alarm when the checker has not run for 3 minutes, and on anything dead-lettered', () => {
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      Namespace: 'AWS/Lambda',
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^MonitoringChecker') } }],
+    });
+    const dlqAlarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(dlqAlarms.map((a) => JSON.stringify(a.Properties.Dimensions))).toEqual([
+      expect.stringContaining('MonitoringDeadLetters'),
+      expect.stringContaining('CompactionDeadLetters'),
+    ]);
+    const errors = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'Errors',
+    );
+    expect(errors.map((a) => JSON.stringify(a.Properties.Dimensions)).join()).toMatch(/Notifier/);
+  });
+
+  it('refuses an alarm address that is not one', () => {
+    expect(() => buildSaba(new App({ context: { alarmEmail: 'pager' } }))).toThrow(/alarmEmail/);
+  });
+});
