@@ -33,7 +33,11 @@ export function createIngestOperations(owners: WritableOwners, monitors: Monitor
       const points = parseMetricBody(req.body(), true);
       await postHostMetrics(deps, owners, req.orgId, points);
       const byHost = new Map<string, NamedPoint[]>();
-      for (const { hostId, ...p } of points) byHost.set(hostId, [...(byHost.get(hostId) ?? []), p]);
+      for (const { hostId, ...p } of points) {
+        const list = byHost.get(hostId);
+        if (list) list.push(p);
+        else byHost.set(hostId, [p]);
+      }
       await evaluateQuietly(async () => {
         for (const [hostId, list] of byHost)
           await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
