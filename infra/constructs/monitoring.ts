@@ -1,14 +1,11 @@
-import { Arn, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
-import { lintExceptions } from './cfn-lint.ts';
+import { jobQueue, scheduleInvoke } from './job-queue.ts';
 import type { MetricStorage } from './metric-storage.ts';
 import { SabaFunction } from './saba-function.ts';
 
@@ -40,19 +37,6 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Notifications', {
-      // Six times the notifier's timeout, as Lambda's SQS guidance asks.
-      visibilityTimeout: Duration.seconds(6 * 30),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVES },
-    });
-
     this.checker = new SabaFunction(this, 'Checker', {
       entry: 'checker',
       description: 'Every minute: silent agents, missing service metrics, external and expression monitors',
@@ -71,20 +55,17 @@ export class Monitoring extends Construct {
       timeout: Duration.seconds(30),
     }).bindTable(props.entities, 'notify');
     this.notifier.fn.addEnvironment(ENV.senderEmail, props.senderEmail);
-    lintExceptions(this.deadLetters, {
-      ES6000: 'This is the dead-letter queue: it has no dead-letter queue of its own.',
+    const notifications = jobQueue(this, {
+      ids: { queue: 'Notifications', deadLetters: 'DeadLetters' },
+      // Six times the notifier's timeout, as Lambda's SQS guidance asks.
+      visibilityTimeout: Duration.seconds(6 * 30),
+      maxReceiveCount: MAX_RECEIVES,
+      consumer: this.notifier.fn,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
     });
-    this.notifier.fn.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-      }),
-    );
-    lintExceptions(this.notifier.fn.node.findChild(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`), {
-      ES1001:
-        'An SQS event source parks failed messages through the queue’s redrive policy (the DLQ above); on-failure destinations are for stream sources.',
-    });
+    this.queue = notifications.queue;
+    this.deadLetters = notifications.deadLetters;
     const stack = Stack.of(this);
     const domain = props.senderEmail.split('@')[1] ?? props.senderEmail;
     this.notifier.fn.addToRolePolicy(
@@ -101,19 +82,10 @@ export class Monitoring extends Construct {
       this.queue.grantSendMessages(producer.fn);
     }
 
-    const role = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-    });
-    new Schedule(this, 'EveryMinute', {
+    scheduleInvoke(this, 'EveryMinute', this.checker.fn, {
       description: 'saba: the checker (silence is judged against now − timeout, so jitter is harmless)',
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(this.checker.fn, { retryAttempts: 0, role }),
-    });
-    const fnId = stack.getLogicalId(this.checker.fn.node.defaultChild as CfnFunction);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
-      reason:
-        'lambda:InvokeFunction on the one checker function and its versions (ARN:*), as LambdaInvoke grants it.',
+      retryAttempts: 0,
     });
   }
 }
