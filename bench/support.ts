@@ -1,20 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { freePort } from '../test/support/ports.ts';
 
 export const BENCH_KEY = 'bench-key-0123456789abcdef';
 export const RESULTS = 'bench-results';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+export { freePort };
 
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
