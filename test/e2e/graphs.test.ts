@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcardMatcher } from '#shared/domain/graphs.ts';
 import { goJson } from '../fixtures/agent.ts';
-import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+import { type clientFor, startServerWithShop, type TestServer } from '../support/local-server.ts';
 
 describe('graph definitions and annotations', () => {
   let server: TestServer;
   let call: ReturnType<typeof clientFor>;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    call = clientFor(server, server.key);
-    await call('POST', '/api/v0/services', { name: 'shop' });
-    await call('POST', '/api/v0/services/shop/roles', { name: 'web' });
+    ({ server, call } = await startServerWithShop());
   });
   afterAll(() => server.destroy());
 

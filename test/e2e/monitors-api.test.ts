@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '#shared/use-cases/admin.ts';
 import { MONITORS_OF_EVERY_TYPE } from '../fixtures/monitors.ts';
-import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+import { clientFor, startServerWithShop, type TestServer } from '../support/local-server.ts';
 
 describe('monitors API', () => {
   let server: TestServer;
   let call: ReturnType<typeof clientFor>;
   beforeAll(async () => {
-    server = await startTestServer();
-    call = clientFor(server, server.key);
-    await call('POST', '/api/v0/services', { name: 'shop' });
-    await call('POST', '/api/v0/services/shop/roles', { name: 'web' });
+    ({ server, call } = await startServerWithShop());
   });
   afterAll(() => server.destroy());
 

@@ -3,16 +3,13 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '#shared/use-cases/users/users.ts';
 import { agentHostBody } from '../fixtures/agent.ts';
-import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+import { clientFor, startServerWithShop, startTestServer, type TestServer } from '../support/local-server.ts';
 
 describe('channels, notification groups, downtimes, users', () => {
   let server: TestServer;
   let call: ReturnType<typeof clientFor>;
   beforeAll(async () => {
-    server = await startTestServer();
-    call = clientFor(server, server.key);
-    await call('POST', '/api/v0/services', { name: 'shop' });
-    await call('POST', '/api/v0/services/shop/roles', { name: 'web' });
+    ({ server, call } = await startServerWithShop());
   });
   afterAll(() => server.destroy());
 

@@ -86,3 +86,15 @@ export function clientFor(server: { url: string }, key: string) {
     return { status: res.status, json: json as any, text, headers: res.headers };
   };
 }
+
+/** The common start of an API test: a server, a client with its key, and the service `shop` with role `web`. */
+export async function startServerWithShop(): Promise<{
+  server: TestServer;
+  call: ReturnType<typeof clientFor>;
+}> {
+  const server = await startTestServer();
+  const call = clientFor(server, server.key);
+  await call('POST', '/api/v0/services', { name: 'shop' });
+  await call('POST', '/api/v0/services/shop/roles', { name: 'web' });
+  return { server, call };
+}

@@ -55,25 +55,32 @@ export function dynamoMonitoringStore(table: Table): MonitoringStore {
   return {
     monitors: {
       ...monitors,
+      /**
+       * Reads first (every report names its check, and a failed conditional write still costs a
+       * write unit); claims the name only when it is new. The monitor item is written after the
+       * claim, and again by any later report that finds it missing: a crash between the two heals.
+       */
       async ensureCheck(orgId, name, id) {
-        const made = await conditionally(() =>
-          table.doc.send(
-            new PutCommand({
-              TableName: table.name,
-              Item: { ...checkNameKeys(orgId, name), monitorId: id },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        );
-        if (!made) {
-          const out = await table.doc.send(
-            new GetCommand({ TableName: table.name, Key: checkNameKeys(orgId, name) }),
+        const claimedBy = async () =>
+          (await table.doc.send(new GetCommand({ TableName: table.name, Key: checkNameKeys(orgId, name) })))
+            .Item?.monitorId as string | undefined;
+        let owner = await claimedBy();
+        if (owner === undefined) {
+          const made = await conditionally(() =>
+            table.doc.send(
+              new PutCommand({
+                TableName: table.name,
+                Item: { ...checkNameKeys(orgId, name), monitorId: id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            ),
           );
-          id = out.Item?.monitorId as string;
+          owner = made ? id : await claimedBy();
         }
-        // Written after the name claim, and again by every later report until it exists: a crash between the two heals.
-        if (made || !(await monitors.get(orgId, id))) await monitors.put(orgId, { type: 'check', id, name });
-        return id;
+        const monitorId = owner ?? id;
+        if (!(await monitors.get(orgId, monitorId)))
+          await monitors.put(orgId, { type: 'check', id: monitorId, name });
+        return monitorId;
       },
     },
     alertStates: dynamoAlertStates(table),

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { mapLimited } from '../../concurrency.ts';
 
 export interface Key {
   pk: string;
@@ -76,15 +77,8 @@ export async function batchGetAll(table: Table, keys: Key[], projection?: string
 }
 
 /** Runs the calls at most `limit` at a time (a wide post must not open thousands of connections). */
-export async function inParallel<T>(calls: (() => Promise<T>)[], limit = 32): Promise<T[]> {
-  const out: T[] = [];
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < calls.length; i = next++) out[i] = await (calls[i] as () => Promise<T>)();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, calls.length) }, lane));
-  return out;
-}
+export const inParallel = <T>(calls: (() => Promise<T>)[], limit = 32): Promise<T[]> =>
+  mapLimited(calls, limit, (call) => call());
 
 /** Runs a conditional write; returns false instead of throwing when the condition fails. */
 export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {

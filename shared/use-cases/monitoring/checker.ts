@@ -1,3 +1,4 @@
+import { mapLimited } from '../../concurrency.ts';
 import { epochSeconds } from '../../domain/clock.ts';
 import type { HostSummary } from '../../domain/host.ts';
 import { stateKey } from '../../domain/monitoring/alert-state.ts';
@@ -97,17 +98,6 @@ async function missingData(
   };
 }
 
-/** Runs `work` over `items`, `limit` at a time. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  const queue = items.map((item, i) => [item, i] as const);
-  const run = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) out[next[1]] = await work(next[0]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
-
 /**
  * One checker run for one organization: connectivity of every monitored host (silence judged
  * against now − timeout, never against ticks), missing service metrics, external HTTP checks and
@@ -145,11 +135,11 @@ export async function checkOrganization(
   );
   evaluations.push(...missing.filter((e) => e !== undefined));
   evaluations.push(
-    ...(await pool(ofType<ExternalMonitor>('external'), 16, (m) =>
+    ...(await mapLimited(ofType<ExternalMonitor>('external'), 16, (m) =>
       probeExternal(deps, orgId, m, settings.http),
     )),
   );
-  const expressions = await pool(expressionMonitors, 8, (m) =>
+  const expressions = await mapLimited(expressionMonitors, 8, (m) =>
     evaluateExpressionMonitor(deps, orgId, m, now, hosts),
   );
   evaluations.push(...expressions.filter((e) => e !== undefined));
