@@ -13,6 +13,9 @@ export const ENV = {
   retentionDays: 'SABA_RETENTION_DAYS',
   metricStore: 'SABA_METRIC_STORE',
   metricsTableName: 'SABA_METRICS_TABLE_NAME',
+  metricsArchiveTableName: 'SABA_METRICS_ARCHIVE_TABLE_NAME',
+  forwardQueueUrl: 'SABA_FORWARD_QUEUE_URL',
+  forwardRules: 'SABA_FORWARD_RULES',
   timestreamDatabase: 'SABA_TIMESTREAM_DATABASE',
   timestreamTable: 'SABA_TIMESTREAM_TABLE',
   compactionQueueUrl: 'SABA_COMPACTION_QUEUE_URL',
@@ -37,7 +40,7 @@ export const METRIC_STORES = ['dynamodb', 'timestream'] as const;
 export type MetricStoreKind = (typeof METRIC_STORES)[number];
 
 export type MetricsConfig =
-  | { kind: 'dynamodb'; tableName: string; retentionDays: number }
+  | { kind: 'dynamodb'; tableName: string; archiveTableName?: string; retentionDays: number }
   | { kind: 'timestream'; database: string; table: string };
 
 type Env = Record<string, string | undefined>;
@@ -157,6 +160,7 @@ export function loadMetricsConfig(env: Env = process.env): MetricsConfig {
   return {
     kind,
     tableName: required(env, ENV.metricsTableName),
+    ...(env[ENV.metricsArchiveTableName] && { archiveTableName: env[ENV.metricsArchiveTableName] }),
     retentionDays: positiveInt(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
   };
 }

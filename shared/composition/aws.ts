@@ -15,7 +15,9 @@ import { composeEntityDeps } from './entities.ts';
 export function awsMetricStore(config: AwsConfig, metrics: MetricsConfig): MetricStore {
   const doc = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
   if (metrics.kind === 'dynamodb') {
-    return new DynamoMetricStore(doc, metrics.tableName, systemClock, metrics.retentionDays);
+    return new DynamoMetricStore(doc, metrics.tableName, systemClock, metrics.retentionDays, {
+      ...(metrics.archiveTableName && { archiveTableName: metrics.archiveTableName }),
+    });
   }
   const region = config.region;
   return new TimestreamMetricStore({

@@ -31,7 +31,11 @@ export interface MetricStore {
   names(orgId: string, owner: MetricOwner): Promise<string[]>;
   /** Hides names from `names` until they are posted again (service graph-def deletion). */
   forgetNames(orgId: string, owner: MetricOwner, names: string[]): Promise<void>;
-  /** When each host of the organization last posted (arrival time, epoch s). */
-  lastSeen(orgId: string): Promise<Record<string, number>>;
+  /**
+   * When each host of the organization last posted (epoch s). A store may keep heartbeats coarse,
+   * but any host it would answer with a time before `confirmBefore` it confirms from the stored
+   * points first, so a silence the checker acts on is real.
+   */
+  lastSeen(orgId: string, confirmBefore?: number): Promise<Record<string, number>>;
   close?(): Promise<void>;
 }

@@ -23,9 +23,10 @@ async function minuteItemsOfDay(table: Table, org: string, owner: MetricOwner, d
   return queryAll(table, minutePartition(org, owner, day));
 }
 
-/** Packs one owner's day: one day item per metric (BatchWrite, 25 at a time). Idempotent. */
+/** Packs one owner's day: one day item per metric into `archive` (BatchWrite, 25 at a time). Idempotent. */
 export async function compactOwnerDay(
   table: Table,
+  archive: Table,
   org: string,
   owner: MetricOwner,
   day: number,
@@ -69,10 +70,10 @@ export async function compactOwnerDay(
     for (let attempt = 0; batch.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`compaction of ${org}/${owner.id}/${day}: unprocessed items remain`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const out = await table.doc.send(
-        new BatchWriteCommand({ RequestItems: { [table.name]: batch as never } }),
+      const out = await archive.doc.send(
+        new BatchWriteCommand({ RequestItems: { [archive.name]: batch as never } }),
       );
-      batch = out.UnprocessedItems?.[table.name] ?? [];
+      batch = out.UnprocessedItems?.[archive.name] ?? [];
     }
   }
   return series.size;
@@ -86,6 +87,7 @@ export async function compactOwnerDay(
  */
 export async function compactShard(
   table: Table,
+  archive: Table,
   org: string,
   shard: number,
   now: number,
@@ -100,7 +102,7 @@ export async function compactShard(
     const start = Math.max(Number(pulse.cd ?? 0) + DAY, dayOf(now - MINUTE_ITEM_TTL) + DAY);
     let done = Number(pulse.cd ?? 0);
     for (let day = start; day <= Math.min(last, dayOf(newest)); day += DAY) {
-      if ((await compactOwnerDay(table, org, owner, day, retentionDays)) > 0) days++;
+      if ((await compactOwnerDay(table, archive, org, owner, day, retentionDays)) > 0) days++;
       done = day;
     }
     if (done !== Number(pulse.cd ?? 0)) {

@@ -10,8 +10,11 @@ import type { MetricOwner } from '../../domain/metrics.ts';
  */
 export const PULSE_SHARDS = 32;
 export const DAY = 86400;
-/** Minute items outlive compaction by this much (so a late compaction still finds them). */
-export const MINUTE_ITEM_TTL = 8 * DAY;
+/**
+ * Minute items expire this long after their time: compaction packs a day 2 days after it began, so a
+ * compaction that failed has 2 more days to be retried (its dead-letter queue alarms long before).
+ */
+export const MINUTE_ITEM_TTL = 4 * DAY;
 
 export const pad = (n: number): string => String(n).padStart(10, '0');
 export const dayOf = (time: number): number => Math.floor(time / DAY) * DAY;
@@ -28,7 +31,7 @@ export const dayPartition = (org: string, owner: MetricOwner, name: string): str
   `D#${org}#${ownerPart(owner)}#${name}`;
 
 /** FNV-1a of a string (32 bits). */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (const c of text) {
     h ^= c.charCodeAt(0);

@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { coveredSpan, type MetricOwner, type MetricPoint } from '../../domain/metrics.ts';
 import { unpackDay, unpackHours } from './day-codec.ts';
 import {
@@ -52,10 +53,12 @@ async function minutePoints(
 /**
  * One series over [from, to] with the bucket rule of `stepFor`: compacted days come from day items
  * (their hourly sums when the step is a whole number of hours), the days not compacted yet from
- * minute items, one Query per day, in parallel.
+ * minute items, one Query per day, in parallel. Day items are read from the archive table, and
+ * from the metric table too when they differ (days packed before the archive existed).
  */
 export async function readSeries(
   table: Table,
+  archive: Table,
   org: string,
   owner: MetricOwner,
   name: string,
@@ -66,10 +69,19 @@ export async function readSeries(
 ): Promise<MetricPoint[]> {
   const [a, b] = coveredSpan(from, to, step);
   const hourly = step > 60 && step % 3600 === 0;
-  const dayItems = await queryPages(
-    table,
-    between(dayPartition(org, owner, name), dayOf(a), dayOf(b), hourly ? 'sk, h' : 'sk, t, v', {}),
+  const query = between(
+    dayPartition(org, owner, name),
+    dayOf(a),
+    dayOf(b),
+    hourly ? 'sk, h' : 'sk, t, v',
+    {},
   );
+  const [archived, legacy] = await Promise.all([
+    queryPages(archive, query),
+    archive === table ? [] : queryPages(table, query),
+  ]);
+  const archivedDays = new Set(archived.map((i) => i.sk));
+  const dayItems = [...archived, ...legacy.filter((i) => !archivedDays.has(i.sk))];
   const compacted = new Set(dayItems.map((i) => Number(i.sk)));
   const sums = new Map<number, { sum: number; count: number }>();
   const raw: MetricPoint[] = [];
@@ -111,23 +123,27 @@ export async function readSeries(
   return [...buckets].sort(([x], [y]) => x - y).map(([time, s]) => ({ time, value: s.sum / s.count }));
 }
 
-/** The newest value of each name at or before `newest`, looking back up to 15 minutes. */
+/**
+ * The newest value of each name, looking back 15 minutes from `newest` (the pulse's newest time) and
+ * forward `ahead` seconds, since the pulse is not written on every post (metric-arrivals.ts).
+ */
 export async function readLatest(
   table: Table,
   org: string,
   owner: MetricOwner,
   newest: number,
   names: string[],
+  ahead: number,
 ) {
   const found: Record<string, MetricPoint | null> = Object.fromEntries(names.map((n) => [n, null]));
   const parts = new Map<string, number>();
   const attrs = Object.fromEntries(names.map((n, i) => [`#m${i}`, metricAttr(n)]));
-  for (const day of new Set([dayOf(newest), dayOf(newest - 900)])) {
+  for (const day of new Set([dayOf(newest + ahead), dayOf(newest), dayOf(newest - 900)])) {
     const items = await queryPages(table, {
       ...between(
         minutePartition(org, owner, day),
         newest - 900,
-        newest,
+        newest + ahead,
         ['sk', ...Object.keys(attrs)].join(', '),
         attrs,
       ),
@@ -150,4 +166,32 @@ export async function readLatest(
     }
   }
   return found;
+}
+
+/**
+ * The time of the owner's newest minute item from `since` on (at most two day partitions, newest
+ * first, one item each): what confirms or refutes a silence that a stale heartbeat suggests.
+ */
+export async function newestMinute(
+  table: Table,
+  org: string,
+  owner: MetricOwner,
+  since: number,
+  now: number,
+): Promise<number | undefined> {
+  for (let day = dayOf(now); day >= Math.max(dayOf(since), dayOf(now) - DAY); day -= DAY) {
+    const items = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': minutePartition(org, owner, day) },
+        ProjectionExpression: 'sk',
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const sk = items.Items?.[0]?.sk;
+    if (typeof sk === 'string') return minuteSkParts(sk).time;
+  }
+  return undefined;
 }

@@ -2,17 +2,21 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
 import type { LatestValues, MetricOwner, NamedPoint } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
+import { Arrivals, HEARTBEAT_MINUTES } from './metric-arrivals.ts';
 import { compactShard } from './metric-compaction.ts';
 import { MetricNames } from './metric-names.ts';
 import { pulseLastSeen, pulsesOf } from './metric-pulse.ts';
-import { readLatest, readSeries } from './metric-reads.ts';
-import { recordArrival, writeMinuteItems } from './metric-writes.ts';
-import type { Table, TableOptions } from './table.ts';
+import { newestMinute, readLatest, readSeries } from './metric-reads.ts';
+import { writeMinuteItems } from './metric-writes.ts';
+import { inParallel, type Table, type TableOptions } from './table.ts';
 
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
 export class DynamoMetricStore implements MetricStore {
   readonly #table: Table;
+  /** Where day items live: the archive table, or the metric table itself. */
+  readonly #archive: Table;
   readonly #names: MetricNames;
+  readonly #arrivals: Arrivals;
   readonly #clock: Clock;
   readonly retentionDays: number;
 
@@ -23,21 +27,34 @@ export class DynamoMetricStore implements MetricStore {
     retentionDays: number,
     options: TableOptions = {},
   ) {
-    this.#table = { doc, name: tableName, ...options };
+    const { archiveTableName, ...tableOptions } = options;
+    this.#table = { doc, name: tableName, ...tableOptions };
+    this.#archive = archiveTableName ? { ...this.#table, name: archiveTableName } : this.#table;
     this.#names = new MetricNames(this.#table, retentionDays);
+    this.#arrivals = new Arrivals(this.#table, this.#names, HEARTBEAT_MINUTES);
     this.#clock = clock;
     this.retentionDays = retentionDays;
   }
 
-  /** Minute items first, then the pulse: a heartbeat never claims points that are not stored. */
+  /** Minute items first, then (when due) the pulse: a heartbeat never claims points that are not stored. */
   async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
     if (points.length === 0) return;
     await writeMinuteItems(this.#table, orgId, owner, points);
-    await recordArrival(this.#table, this.#names, orgId, owner, points, arrivedAt);
+    await this.#arrivals.record(orgId, owner, points, arrivedAt);
   }
 
   range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {
-    return readSeries(this.#table, orgId, owner, name, from, to, step, epochSeconds(this.#clock));
+    return readSeries(
+      this.#table,
+      this.#archive,
+      orgId,
+      owner,
+      name,
+      from,
+      to,
+      step,
+      epochSeconds(this.#clock),
+    );
   }
 
   async rangeMany(
@@ -62,7 +79,7 @@ export class DynamoMetricStore implements MetricStore {
       hostIds.map((id) => {
         const newest = pulses.get(id)?.lt;
         return typeof newest === 'number'
-          ? readLatest(this.#table, orgId, { kind: 'host', id }, newest, names)
+          ? readLatest(this.#table, orgId, { kind: 'host', id }, newest, names, (HEARTBEAT_MINUTES + 2) * 60)
           : Object.fromEntries(names.map((n) => [n, null]));
       }),
     );
@@ -77,11 +94,26 @@ export class DynamoMetricStore implements MetricStore {
     return this.#names.forget(orgId, owner, names);
   }
 
-  lastSeen(orgId: string): Promise<Record<string, number>> {
-    return pulseLastSeen(this.#table, orgId);
+  /** Pulses (32 shard Queries), then one Query of the newest minute item for each host that looks silent. */
+  async lastSeen(orgId: string, confirmBefore?: number): Promise<Record<string, number>> {
+    const seen = await pulseLastSeen(this.#table, orgId);
+    if (confirmBefore === undefined) return seen;
+    const now = epochSeconds(this.#clock);
+    const suspects = Object.entries(seen).filter(([, at]) => at < confirmBefore);
+    const newest = await inParallel(
+      suspects.map(
+        ([id, at]) =>
+          () =>
+            newestMinute(this.#table, orgId, { kind: 'host', id }, at, now),
+      ),
+    );
+    suspects.forEach(([id, at], i) => {
+      seen[id] = Math.max(at, newest[i] ?? 0);
+    });
+    return seen;
   }
 
   compactShard(orgId: string, shard: number, now: number): Promise<number> {
-    return compactShard(this.#table, orgId, shard, now, this.retentionDays);
+    return compactShard(this.#table, this.#archive, orgId, shard, now, this.retentionDays);
   }
 }

@@ -6,12 +6,10 @@ import {
   MINUTE_ITEM_TTL,
   metricAttr,
   minuteKeys,
-  pulseKeys,
   spillKeys,
   spillPartOf,
 } from './metric-keys.ts';
-import type { MetricNames } from './metric-names.ts';
-import { conditionally, inParallel, type Table } from './table.ts';
+import { inParallel, type Table } from './table.ts';
 
 /** UpdateExpression is limited to 4 KB: at most this many metrics per minute-item update. */
 const NAMES_PER_UPDATE = 150;
@@ -125,60 +123,4 @@ export async function writeMinuteItems(table: Table, org: string, owner: MetricO
       ).map((c) => () => removeNames(table, minuteKeys(org, owner, time), c)),
     ]),
   );
-}
-
-/**
- * The owner's pulse: arrival time (heartbeat) and newest point time (names are items of their own,
- * see metric-names.ts). The newest time only moves forward: if this post is older than what is
- * stored, a second update records the heartbeat alone. No read, no scan.
- */
-export async function touchPulse(
-  table: Table,
-  org: string,
-  owner: MetricOwner,
-  points: NamedPoint[],
-  arrivedAt: number,
-) {
-  const newest = Math.max(...points.map((p) => p.time));
-  const base = { TableName: table.name, Key: pulseKeys(org, owner) };
-  const advanced = await conditionally(() =>
-    table.doc.send(
-      new UpdateCommand({
-        ...base,
-        UpdateExpression: 'SET #at = :at, #lt = :lt',
-        ConditionExpression: 'attribute_not_exists(#lt) OR #lt <= :lt',
-        ExpressionAttributeNames: { '#at': 'at', '#lt': 'lt' },
-        ExpressionAttributeValues: { ':at': arrivedAt, ':lt': newest },
-      }),
-    ),
-  );
-  if (advanced) return;
-  await table.doc.send(
-    new UpdateCommand({
-      ...base,
-      UpdateExpression: 'SET #at = :at',
-      ExpressionAttributeNames: { '#at': 'at' },
-      ExpressionAttributeValues: { ':at': arrivedAt },
-    }),
-  );
-}
-
-/** After the points are stored: the owner's pulse (heartbeat, newest time) and its names. */
-export async function recordArrival(
-  table: Table,
-  names: MetricNames,
-  org: string,
-  owner: MetricOwner,
-  points: NamedPoint[],
-  arrivedAt: number,
-): Promise<void> {
-  await Promise.all([
-    touchPulse(table, org, owner, points, arrivedAt),
-    names.record(
-      org,
-      owner,
-      points.map((p) => p.name),
-      arrivedAt,
-    ),
-  ]);
 }

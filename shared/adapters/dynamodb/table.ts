@@ -27,6 +27,11 @@ export interface Table {
 
 export interface TableOptions {
   pageLimit?: number;
+  /**
+   * Metric store only: the table day items go to (on AWS a Standard-IA table: written once a day,
+   * read rarely, stored long). Unset, they stay in the metric table.
+   */
+  archiveTableName?: string;
 }
 
 /** Every item a Query matches, following pagination. */

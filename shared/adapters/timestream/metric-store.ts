@@ -17,9 +17,9 @@ import {
   type NamedPoint,
 } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
+import { Arrivals } from '../dynamodb/metric-arrivals.ts';
 import { MetricNames } from '../dynamodb/metric-names.ts';
 import { pulseLastSeen, pulsesOf } from '../dynamodb/metric-pulse.ts';
-import { recordArrival } from '../dynamodb/metric-writes.ts';
 import type { Table } from '../dynamodb/table.ts';
 import { latestQuery, rangeQuery, type TimestreamTable } from './queries.ts';
 import { RECORDS_PER_CALL, toRecords } from './records.ts';
@@ -60,6 +60,7 @@ export class TimestreamMetricStore implements MetricStore {
   readonly #target: TimestreamTable;
   readonly #pulses: Table;
   readonly #names: MetricNames;
+  readonly #arrivals: Arrivals;
   readonly #versionMs: () => number;
   readonly #now: () => number;
 
@@ -78,6 +79,8 @@ export class TimestreamMetricStore implements MetricStore {
     this.#pulses = opts.pulses;
     this.#versionMs = opts.versionMs ?? Date.now;
     this.#names = new MetricNames(opts.pulses, opts.namesRetentionDays ?? 460);
+    // Every post is a heartbeat here: lastSeen has no minute items to confirm a silence from.
+    this.#arrivals = new Arrivals(opts.pulses, this.#names, 1);
     this.#now = () => Math.floor(this.#versionMs() / 1000);
   }
 
@@ -110,7 +113,7 @@ export class TimestreamMetricStore implements MetricStore {
       );
     }
     await Promise.all(calls);
-    await recordArrival(this.#pulses, this.#names, orgId, owner, points, arrivedAt);
+    await this.#arrivals.record(orgId, owner, points, arrivedAt);
   }
 
   /** Only owners that ever posted the name are queried: Timestream refuses a query naming an unknown measure. */

@@ -127,7 +127,9 @@ export async function checkOrganization(
   const needsHosts = connectivityMonitors.length > 0 || expressionMonitors.length > 0;
   const [hosts, lastSeen] = await Promise.all([
     needsHosts ? deps.entities.hosts.listSummaries(orgId) : [],
-    connectivityMonitors.length > 0 ? deps.metrics.lastSeen(orgId) : {},
+    connectivityMonitors.length > 0
+      ? deps.metrics.lastSeen(orgId, now - settings.connectivityTimeoutSeconds)
+      : {},
   ]);
   const evaluations: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
   const missing = await Promise.all(
