@@ -1,68 +1,63 @@
-import type { App, StackProps } from 'aws-cdk-lib';
-import {
-  DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS,
-  DEFAULT_RETENTION_DAYS,
-  METRIC_STORES,
-  type MetricStoreKind,
-} from '#shared/config.ts';
-import { SabaApiStack } from './stacks/api-stack.ts';
-import { SabaDataStack } from './stacks/data-stack.ts';
+import { type App, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import { Saba, type SabaProps } from './saba.ts';
 
-export interface SabaOptions extends StackProps {
-  /** `-c metricStore=timestream` opts into Timestream; DynamoDB otherwise. */
-  metricStore?: MetricStoreKind;
-  /** `-c retentionDays=N`: how long metric points are kept (default 460, as Mackerel). */
-  retentionDays?: number;
-  /** `-c senderEmail=alerts@example.com`: the SES identity alert emails come from. */
-  senderEmail?: string;
-  /** `-c connectivityTimeoutSeconds=N`: the silence that raises a connectivity alert (default 150). */
-  connectivityTimeoutSeconds?: number;
-  /** `-c alarmEmail=ops@example.com`: where saba's own alarms are sent (SNS email subscription). */
-  alarmEmail?: string;
+/**
+ * The settings the standalone app reads from CDK context (`-c name=value` or cdk.json): the
+ * construct's props, with numbers and the custom domain (`domainName` + `certificateArn`) spelled
+ * as context values.
+ */
+export function sabaPropsFromContext(node: Node): SabaProps {
+  const text = (name: string) => node.tryGetContext(name) as string | undefined;
+  const number = (name: string) => {
+    const value = node.tryGetContext(name) as string | number | undefined;
+    return value === undefined ? undefined : Number(value);
+  };
+  const props: SabaProps = {};
+  const metricStore = text('metricStore');
+  if (metricStore !== undefined) props.metricStore = metricStore as SabaProps['metricStore'] & string;
+  const retentionDays = number('retentionDays');
+  if (retentionDays !== undefined) props.retentionDays = retentionDays;
+  const senderEmail = text('senderEmail');
+  if (senderEmail !== undefined) props.senderEmail = senderEmail;
+  const timeout = number('connectivityTimeoutSeconds');
+  if (timeout !== undefined) props.connectivityTimeoutSeconds = timeout;
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined) props.alarmEmail = alarmEmail;
+  const forward = node.tryGetContext('forwardToCloudWatch') as SabaProps['forwardToCloudWatch'];
+  if (forward !== undefined) props.forwardToCloudWatch = forward;
+  const domainName = text('domainName');
+  const certificateArn = text('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined))
+    throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=…');
+  if (domainName !== undefined && certificateArn !== undefined) props.domain = { domainName, certificateArn };
+  const rateLimit = number('apiRateLimit');
+  const burstLimit = number('apiBurstLimit');
+  if (rateLimit !== undefined || burstLimit !== undefined)
+    props.throttle = {
+      ...(rateLimit !== undefined && { rateLimit }),
+      ...(burstLimit !== undefined && { burstLimit }),
+    };
+  const provisioned = number('provisionedForHosts');
+  if (provisioned !== undefined) props.provisionedForHosts = provisioned;
+  return props;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Both stacks of a deployment; the CDK app and the infra tests build them the same way. */
-export function buildSaba(app: App, options: SabaOptions = {}) {
-  const metricStore =
-    options.metricStore ??
-    (app.node.tryGetContext('metricStore') as MetricStoreKind | undefined) ??
-    'dynamodb';
-  if (!METRIC_STORES.includes(metricStore))
-    throw new Error(`metricStore must be one of ${METRIC_STORES.join(', ')}`);
-  const retentionDays =
-    options.retentionDays ?? Number(app.node.tryGetContext('retentionDays') ?? DEFAULT_RETENTION_DAYS);
-  const senderEmail =
-    options.senderEmail ??
-    (app.node.tryGetContext('senderEmail') as string | undefined) ??
-    'alerts@example.com';
-  if (!EMAIL.test(senderEmail)) throw new Error(`senderEmail must be an email address, not ${senderEmail}`);
-  const connectivityTimeoutSeconds =
-    options.connectivityTimeoutSeconds ??
-    Number(app.node.tryGetContext('connectivityTimeoutSeconds') ?? DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS);
-  if (!Number.isInteger(connectivityTimeoutSeconds) || connectivityTimeoutSeconds < 1)
-    throw new Error('connectivityTimeoutSeconds must be a whole number of seconds, at least 1');
-  const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
-  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail))
-    throw new Error(`alarmEmail must be an email address, not ${alarmEmail}`);
-  const {
-    metricStore: _m,
-    retentionDays: _r,
-    senderEmail: _s,
-    connectivityTimeoutSeconds: _c,
-    alarmEmail: _a,
-    ...props
-  } = options;
-  const data = new SabaDataStack(app, 'SabaData', { ...props, metricStore, retentionDays });
-  const api = new SabaApiStack(app, 'SabaApi', {
-    ...props,
-    entities: data.entities,
-    metrics: data.metrics,
-    retentionDays,
-    senderEmail,
-    connectivityTimeoutSeconds,
-    ...(alarmEmail && { alarmEmail }),
+/**
+ * The standalone app: two stacks built from the `Saba` construct, `SabaData` (the tables, retained)
+ * and `SabaApi` (everything else, replaceable). Props given here win over context.
+ */
+export function buildSaba(app: App, options: SabaProps & StackProps = {}) {
+  const { env, description, tags, ...props } = options;
+  const stackProps: StackProps = { ...(env && { env }), ...(tags && { tags }) };
+  const data = new Stack(app, 'SabaData', {
+    ...stackProps,
+    description: description ?? 'saba: tables (retained when the stack is deleted)',
   });
-  return { data, api };
+  const api = new Stack(app, 'SabaApi', {
+    ...stackProps,
+    description: description ?? 'saba: Mackerel API v0, monitoring and notifications',
+  });
+  const saba = new Saba(api, 'Default', { ...sabaPropsFromContext(app.node), ...props, dataScope: data });
+  return { data, api, saba };
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type ForwardRules, parseForwardRules } from './domain/forwarding.ts';
 import { LOG_LEVELS, type LogLevel } from './logging.ts';
 
 /** Environment variable names, shared by infra/ (which sets them) and the runtime (which reads them). */
@@ -194,3 +195,16 @@ export function loadLocalConfig(env: Env = process.env): LocalConfig {
 
 /** The entity table's name in local mode (dynalite keeps one LevelDB per data dir). */
 export const LOCAL_TABLE_NAME = 'saba';
+
+/** Mirroring to CloudWatch: both set, or neither (forwarding off: nothing on the ingest path). */
+export function loadForwardConfig(
+  env: Env = process.env,
+): { queueUrl: string; rules: ForwardRules } | undefined {
+  const queueUrl = env[ENV.forwardQueueUrl];
+  const rules = env[ENV.forwardRules];
+  if (!queueUrl && !rules) return undefined;
+  return {
+    queueUrl: required(env, ENV.forwardQueueUrl),
+    rules: parseForwardRules(required(env, ENV.forwardRules)),
+  };
+}

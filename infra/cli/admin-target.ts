@@ -44,7 +44,9 @@ async function tableOfStack(stack: string, region: string | undefined): Promise<
   const cfn = new CloudFormationClient({ ...(region && { region }) });
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    const table = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === ENTITY_TABLE_OUTPUT)?.OutputValue;
+    const table = out.Stacks?.[0]?.Outputs?.find((o) =>
+      o.OutputKey?.includes(ENTITY_TABLE_OUTPUT),
+    )?.OutputValue;
     if (!table)
       throw new Error(
         `stack ${stack} has no ${ENTITY_TABLE_OUTPUT} output (is it saba's data stack, SabaData?)`,

@@ -1,19 +1,48 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, type HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  DomainName,
+  HttpApi,
+  type HttpMethod,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, LogGroupClass, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
+import { lintExceptions } from './cfn-lint.ts';
 
 export interface SabaHttpApiProps {
   functions: Record<FunctionName, IFunction>;
   authorizer: IFunction;
   /** How long API Gateway reuses an authorizer answer per key. */
   authorizerCacheTtl?: Duration;
+  /** Requests per second the stage accepts, steady and in a burst (the account's limit applies too). */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** A custom domain: its name and the ARN of an ACM certificate for it in the same region. */
+  domain?: { domainName: string; certificateArn: string };
 }
+
+/**
+ * The access log line, one JSON object a request with short keys (the log is billed by the byte):
+ * id request id, ip source address, m method, p path, s status, b response bytes, ms latency,
+ * org organization, err integration error. No API key.
+ */
+export const ACCESS_LOG_FIELDS = {
+  id: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  m: '$context.httpMethod',
+  p: '$context.path',
+  s: '$context.status',
+  b: '$context.responseLength',
+  ms: '$context.responseLatency',
+  org: '$context.authorizer.orgId',
+  err: '$context.integrationErrorMessage',
+};
 
 /**
  * The HTTP API, built from the same route table as the local server. Every route, and `$default`
@@ -21,6 +50,7 @@ export interface SabaHttpApiProps {
  */
 export class SabaHttpApi extends Construct {
   readonly api: HttpApi;
+  readonly domain?: DomainName;
 
   constructor(scope: Construct, id: string, props: SabaHttpApiProps) {
     super(scope, id);
@@ -40,30 +70,32 @@ export class SabaHttpApi extends Construct {
       defaultIntegration: integrations.api,
       defaultAuthorizer: authorizer,
     });
-    this.api.addStage('DefaultStage', {
+    if (props.domain) {
+      this.domain = new DomainName(this, 'Domain', {
+        domainName: props.domain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+      });
+    }
+    const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 5000, burstLimit: 2000 },
+      throttle: props.throttle,
+      ...(this.domain && { domainMapping: { domainName: this.domain } }),
       accessLogSettings: {
+        // Infrequent Access: half the ingestion price; Logs Insights still queries every field.
         destination: new LogGroupLogDestination(
-          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH }),
-        ),
-        // One JSON object a request, so CloudWatch Logs Insights can query every field (no API key in it).
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            method: '$context.httpMethod',
-            path: '$context.path',
-            status: '$context.status',
-            bytes: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            org: '$context.authorizer.orgId',
-            error: '$context.integrationErrorMessage',
+          new LogGroup(this, 'AccessLogs', {
+            retention: RetentionDays.ONE_MONTH,
+            logGroupClass: LogGroupClass.INFREQUENT_ACCESS,
           }),
         ),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    for (const mapping of stage.node.children.filter((c) => c instanceof ApiMapping))
+      lintExceptions(mapping, {
+        W3005: 'CDK adds DependsOn on the domain it also references; the duplicate dependency is harmless.',
+      });
     for (const route of ROUTES) {
       this.api.addRoutes({
         path: route.path,

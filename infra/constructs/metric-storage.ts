@@ -1,5 +1,5 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, Capacity, TableClass, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { MetricStoreKind } from '#shared/config.ts';
@@ -8,35 +8,78 @@ import { lintExceptions } from './cfn-lint.ts';
 export interface MetricStorageProps {
   kind: MetricStoreKind;
   retentionDays: number;
+  /**
+   * Provisioned capacity with auto scaling for the metric table, sized for this many agents, instead
+   * of on-demand: about 2.5 times cheaper for steady agent load (docs/cost-model.md has the break-even).
+   */
+  provisionedForHosts?: number;
+}
+
+/** Write units a post costs on average (its minute item, the pulse every 5 minutes, names daily). */
+const WRITE_UNITS_PER_POST = 1.25;
+/** Read units a post and the checker cost per host and minute (eventually consistent). */
+const READ_UNITS_PER_HOST_MINUTE = 1;
+
+/** Auto scaling around the steady load of `hosts` agents posting once a minute. */
+function provisionedFor(hosts: number) {
+  const writes = Math.ceil((hosts * WRITE_UNITS_PER_POST) / 60);
+  const reads = Math.ceil((hosts * READ_UNITS_PER_HOST_MINUTE) / 60);
+  return Billing.provisioned({
+    writeCapacity: Capacity.autoscaled({
+      minCapacity: Math.max(5, writes),
+      maxCapacity: Math.max(50, writes * 4),
+      targetUtilizationPercent: 80,
+    }),
+    // Compaction reads a day of minute items in bursts: room above the steady read load.
+    readCapacity: Capacity.autoscaled({
+      minCapacity: Math.max(5, reads),
+      maxCapacity: Math.max(100, reads * 20),
+      targetUtilizationPercent: 70,
+    }),
+  });
 }
 
 /**
- * Where metric points live. DynamoDB (default): a table of minute, day and pulse items, expired by
- * TTL. Timestream (opt-in with `-c metricStore=timestream`, for accounts that still have it): a
+ * Where metric points live. DynamoDB (default): a table of minute and pulse items and name items,
+ * and an archive table (Standard-IA: storage at 40 % of the price, for items written once and read
+ * rarely) of day items, both expired by TTL. Timestream (opt-in with `-c metricStore=timestream`, for accounts that still have it): a
  * database and table with a 6-hour memory store, magnetic store writes for late points, and the
  * retention in the magnetic store.
  */
 export class MetricStorage extends Construct {
   readonly kind: MetricStoreKind;
   readonly table?: TableV2;
+  readonly archive?: TableV2;
   readonly timestream?: { database: string; table: string; tableArn: string };
 
   constructor(scope: Construct, id: string, props: MetricStorageProps) {
     super(scope, id);
     this.kind = props.kind;
     if (props.kind === 'dynamodb') {
-      this.table = new TableV2(this, 'Table', {
+      const keys = {
         partitionKey: { name: 'pk', type: AttributeType.STRING },
         sortKey: { name: 'sk', type: AttributeType.STRING },
-        billing: Billing.onDemand(),
         timeToLiveAttribute: 'ttl',
         removalPolicy: RemovalPolicy.RETAIN,
+      };
+      this.table = new TableV2(this, 'Table', {
+        ...keys,
+        billing:
+          props.provisionedForHosts === undefined
+            ? Billing.onDemand()
+            : provisionedFor(props.provisionedForHosts),
       });
-      Validations.of(this.table).acknowledge({
-        id: 'AwsSolutions-DDB3',
-        reason:
-          'Metric points are append-only and expire by TTL; point-in-time recovery would roughly double their storage cost. The entity table has it.',
+      this.archive = new TableV2(this, 'Archive', {
+        ...keys,
+        billing: Billing.onDemand(),
+        tableClass: TableClass.STANDARD_INFREQUENT_ACCESS,
       });
+      for (const table of [this.table, this.archive])
+        Validations.of(table).acknowledge({
+          id: 'AwsSolutions-DDB3',
+          reason:
+            'Metric points are append-only and expire by TTL; point-in-time recovery would roughly double their storage cost. The entity table has it.',
+        });
       return;
     }
     const database = new CfnDatabase(this, 'Database', {});

@@ -47,24 +47,29 @@ export const ENTITY_ACCESS = {
 
 /**
  * Actions on the metric storage: DynamoDB actions (with the key prefixes of metric-keys.ts: minute
- * items `M#`, day items `D#`, pulses `P#`, names `N#`) or Timestream actions on its table.
+ * items `M#`, day items `D#` (read from both tables: the metric table holds those packed before the
+ * archive existed), pulses `P#`, names `N#`), actions on the archive table of day items, or
+ * Timestream actions on its table.
  */
 export const METRIC_ACCESS = {
   write: {
     dynamodb: ['dynamodb:UpdateItem'],
     keys: ['M#*', 'P#*', 'N#*'],
+    archive: [],
     timestream: ['timestream:WriteRecords'],
   },
   /** Reads; UpdateItem for forgetting names on the pulse (service graph-def deletion). */
   read: {
     dynamodb: [...READ, 'dynamodb:UpdateItem'],
     keys: ['M#*', 'D#*', 'P#*', 'N#*'],
+    archive: ['dynamodb:Query'],
     timestream: ['timestream:Select'],
   },
   /** The compaction worker: minute items in, day items out, the pulse's compaction mark. */
   compact: {
-    dynamodb: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'],
-    keys: ['M#*', 'D#*', 'P#*'],
+    dynamodb: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    keys: ['M#*', 'P#*'],
+    archive: ['dynamodb:BatchWriteItem'],
     timestream: [],
   },
 } as const;
@@ -160,6 +165,10 @@ export class SabaFunction extends Construct {
       this.fn.addEnvironment(ENV.metricsTableName, storage.table.tableName);
       this.fn.addEnvironment(ENV.retentionDays, String(retentionDays));
       this.fn.addToRolePolicy(onKeys(storage.table, grant.dynamodb, grant.keys));
+    }
+    if (storage.archive) {
+      this.fn.addEnvironment(ENV.metricsArchiveTableName, storage.archive.tableName);
+      if (grant.archive.length > 0) this.fn.addToRolePolicy(onKeys(storage.archive, grant.archive, ['D#*']));
     }
     if (storage.timestream) {
       this.fn.addEnvironment(ENV.timestreamDatabase, storage.timestream.database);

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Saba } from '#infra/saba.ts';
 import { buildSaba } from '#infra/saba-app.ts';
 
 const CFN_LINT = fileURLToPath(new URL('../../.venv/bin/cfn-lint', import.meta.url));
@@ -18,6 +19,16 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
     connectivityTimeoutSeconds: 60,
     retentionDays: 30,
   },
+  'everything on: forwarding, alarm email, custom domain, throttling, provisioned capacity': {
+    forwardToCloudWatch: JSON.stringify({ metrics: ['loadavg5', 'custom.*'], roles: ['shop:web'] }),
+    alarmEmail: 'ops@acme.example',
+    domainName: 'mackerel.acme.example',
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f3c5d1e-2b4a-4c6d-8e9f-0a1b2c3d4e5f',
+    apiRateLimit: 500,
+    apiBurstLimit: 200,
+    provisionedForHosts: 10000,
+  },
+  'timestream with forwarding': { metricStore: 'timestream', forwardToCloudWatch: 'loadavg5,memory.*' },
 };
 
 function lint(templates: string[]): Promise<{ code: number; output: string }> {
@@ -57,6 +68,22 @@ describe('cfn-lint with the serverless rules, over every synthesized template', 
       expect(code).toBe(0);
     });
   }
+
+  it('reports nothing for the construct embedded in one stack of an existing app', {
+    timeout: 120_000,
+  }, async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'saba-synth-'));
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    new Saba(new Stack(app, 'Platform'), 'Saba', {
+      forwardToCloudWatch: 'loadavg5',
+      alarmEmail: 'ops@acme.example',
+    });
+    app.synth();
+    const { code, output } = await lint([join(outdir, 'Platform.template.json')]);
+    expect(output).toBe('');
+    expect(code).toBe(0);
+  });
 
   it('does report a template with a real problem (the check is live)', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'saba-synth-'));

@@ -3,12 +3,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Saba, type SabaProps } from '#infra/saba.ts';
 import { buildSaba } from '#infra/saba-app.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 
 /** A function's construct id from its role's policy id (`IngestFunctionRoleDefaultPolicy…` → `IngestFunction`). */
 const functionOf = (policyId: string) =>
-  policyId.replace(/Role(DefaultPolicy)?[0-9A-F]*$/, '').replace(/^Monitoring/, '');
+  policyId
+    .replace(/Role(DefaultPolicy)?[0-9A-F]*$/, '')
+    .replace(/^Monitoring/, '')
+    .replace(/^ForwarderFunction$/, 'Forwarder');
 
 interface Statement {
   Action: string | string[];
@@ -387,5 +391,141 @@ describe('saba’s own alarms', () => {
 
   it('refuses an alarm address that is not one', () => {
     expect(() => buildSaba(new App({ context: { alarmEmail: 'pager' } }))).toThrow(/alarmEmail/);
+  });
+});
+
+describe('every setting: forwarding, archive, custom domain, throttling, capacity, and the embeddable construct', () => {
+  let data: Template;
+  let api: Template;
+  const certificateArn =
+    'arn:aws:acm:us-east-1:123456789012:certificate/0f3c5d1e-2b4a-4c6d-8e9f-0a1b2c3d4e5f';
+
+  beforeAll(() => {
+    const app = new App({
+      context: {
+        forwardToCloudWatch: JSON.stringify({ metrics: ['loadavg5', 'custom.*'], namespace: 'Acme/Saba' }),
+        domainName: 'mackerel.acme.example',
+        certificateArn,
+        apiRateLimit: 300,
+        apiBurstLimit: 100,
+        provisionedForHosts: 12000,
+      },
+    });
+    const stacks = buildSaba(app);
+    data = Template.fromStack(stacks.data);
+    api = Template.fromStack(stacks.api);
+  });
+
+  it('forwards through an SQS queue with a dead-letter queue to a function that may only PutMetricData into its namespace', () => {
+    const fns = api.findResources('AWS::Lambda::Function');
+    const [forwarderId, forwarder] =
+      Object.entries(fns).find(([id]) => id.startsWith('ForwarderFunction')) ?? [];
+    expect(forwarderId).toBeDefined();
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: forwarderId },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 20,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const rules = JSON.parse(forwarder?.Properties.Environment.Variables.SABA_FORWARD_RULES);
+    expect(rules).toMatchObject({ metrics: ['loadavg5', 'custom.*'], namespace: 'Acme/Saba' });
+    const ingest = Object.entries(fns).find(([id]) => id.startsWith('IngestFunction'))?.[1];
+    expect(ingest?.Properties.Environment.Variables).toMatchObject({
+      SABA_FORWARD_RULES: expect.any(String),
+      SABA_FORWARD_QUEUE_URL: expect.anything(),
+    });
+    const statements = statementsByFunction(api).Forwarder ?? [];
+    const put = statements.find((s) => s.Action === 'cloudwatch:PutMetricData');
+    expect(put?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'Acme/Saba' } });
+    expect(statements.flatMap((s) => [s.Action].flat()).some((a) => a.startsWith('dynamodb:'))).toBe(false);
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => a.AlarmDescription)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Forwarder function failed/),
+        expect.stringMatching(/Forwarding messages gave up/),
+      ]),
+    );
+  });
+
+  it('packs day items into a Standard-IA archive table that only compaction writes and reads query', () => {
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ TableClass: 'STANDARD_INFREQUENT_ACCESS' })],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    const archive = /MetricsArchive/;
+    expect(leadingKeys(api, 'CompactionWorker', archive)).toEqual(['D#*']);
+    expect(leadingKeys(api, 'ApiFunction', archive)).toEqual(['D#*']);
+    expect(leadingKeys(api, 'IngestFunction', archive)).toEqual([]);
+  });
+
+  it('sizes the metric table with provisioned capacity and auto scaling when asked', () => {
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PROVISIONED',
+      WriteProvisionedThroughputSettings: {
+        WriteCapacityAutoScalingSettings: Match.objectLike({
+          MinCapacity: 250, // 12,000 agents × 1.25 write units a minute
+          TargetTrackingScalingPolicyConfiguration: { TargetValue: 80 },
+        }),
+      },
+    });
+  });
+
+  it('serves the API on the custom domain with the throttling asked for, and logs access cheaply', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'mackerel.acme.example',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })],
+    });
+    api.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 100 }),
+    });
+    api.hasOutput('ApiBase', { Value: 'https://mackerel.acme.example' });
+    api.hasOutput('DomainTarget', { Value: Match.anyValue() });
+    api.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupClass: 'INFREQUENT_ACCESS' });
+  });
+
+  it('drops into an existing app as one construct, tables and all, and passes cdk-nag there', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Platform');
+    const saba = new Saba(stack, 'Monitoring', {
+      senderEmail: 'alerts@acme.example',
+      forwardToCloudWatch: 'loadavg*',
+    });
+    const t = Template.fromStack(stack);
+    expect(Object.keys(t.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(3);
+    expect(saba.settings).toMatchObject({
+      metricStore: 'dynamodb',
+      retentionDays: 460,
+      connectivityTimeoutSeconds: 150,
+      throttle: { rateLimit: 5000, burstLimit: 2000 },
+      forwardToCloudWatch: {
+        metrics: ['loadavg*'],
+        namespace: 'Saba',
+        dimensions: ['HostId', 'HostName', 'Service', 'Role'],
+      },
+    });
+    expect(Object.keys(t.findOutputs('*')).some((k) => k.includes('EntityTableName'))).toBe(true);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('refuses settings that cannot work, naming the setting', () => {
+    const build = (props: SabaProps) => () => new Saba(new Stack(new App(), 'S'), 'Saba', props);
+    expect(build({ retentionDays: 0 })).toThrow(/retentionDays/);
+    expect(build({ connectivityTimeoutSeconds: 30 })).toThrow(/connectivityTimeoutSeconds/);
+    expect(build({ metricStore: 'influx' as never })).toThrow(/metricStore/);
+    expect(build({ forwardToCloudWatch: 'cpu user' })).toThrow(/forwardToCloudWatch: metrics/);
+    expect(build({ forwardToCloudWatch: { metrics: ['x'], namespace: 'AWS/EC2' } })).toThrow(/reserved/);
+    expect(build({ forwardToCloudWatch: { metrics: ['x'], dimensions: ['Region' as never] } })).toThrow(
+      /dimensions/,
+    );
+    expect(build({ domain: { domainName: 'mackerel.acme.example', certificateArn: 'arn:nope' } })).toThrow(
+      /certificateArn/,
+    );
+    expect(build({ throttle: { rateLimit: 0 } })).toThrow(/throttle.rateLimit/);
+    expect(build({ metricStore: 'timestream', provisionedForHosts: 10 })).toThrow(/provisionedForHosts/);
+    expect(() => buildSaba(new App({ context: { domainName: 'mackerel.acme.example' } }))).toThrow(
+      /certificateArn/,
+    );
   });
 });

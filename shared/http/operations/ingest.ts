@@ -3,6 +3,11 @@ import type { Deps } from '../../ports/deps.ts';
 import { checkReportsSchema } from '../../schemas/checks.ts';
 import { parseMetricBody } from '../../schemas/metrics.ts';
 import { parseBody } from '../../schemas/parse.ts';
+import {
+  type Forwarding,
+  forwardHostPoints,
+  forwardServicePoints,
+} from '../../use-cases/forwarding/forward-metrics.ts';
 import { postHostMetrics, postServiceMetrics } from '../../use-cases/metrics/post-metrics.ts';
 import type { WritableOwners } from '../../use-cases/metrics/writable-owners.ts';
 import { reportChecks } from '../../use-cases/monitoring/check-reports.ts';
@@ -26,8 +31,16 @@ async function evaluateQuietly(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The ingest function's operations, with one host/service cache and one monitor cache per process. */
-export function createIngestOperations(owners: WritableOwners, monitors: MonitorDirectory) {
+/**
+ * The ingest function's operations, with one host/service cache and one monitor cache per process,
+ * and, when mirroring to CloudWatch is on, the forward rules and queue. Forwarding runs beside the
+ * monitors once the points are stored; a failed send fails the post, so the agent sends it again.
+ */
+export function createIngestOperations(
+  owners: WritableOwners,
+  monitors: MonitorDirectory,
+  forwarding?: Forwarding,
+) {
   return {
     postHostMetrics: async (req, deps) => {
       const points = parseMetricBody(req.body(), true);
@@ -38,10 +51,13 @@ export function createIngestOperations(owners: WritableOwners, monitors: Monitor
         if (list) list.push(p);
         else byHost.set(hostId, [p]);
       }
-      await evaluateQuietly(async () => {
-        for (const [hostId, list] of byHost)
-          await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
-      });
+      await Promise.all([
+        evaluateQuietly(async () => {
+          for (const [hostId, list] of byHost)
+            await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
+        }),
+        forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, byHost),
+      ]);
       return success();
     },
     postServiceMetrics: async (req, deps: Deps) => {
@@ -52,7 +68,10 @@ export function createIngestOperations(owners: WritableOwners, monitors: Monitor
       }));
       const service = param(req, 'serviceName');
       await postServiceMetrics(deps, owners, req.orgId, service, points);
-      await evaluateQuietly(() => evaluateServiceMetricMonitors(deps, monitors, req.orgId, service, points));
+      await Promise.all([
+        evaluateQuietly(() => evaluateServiceMetricMonitors(deps, monitors, req.orgId, service, points)),
+        forwarding && forwardServicePoints(forwarding, req.orgId, service, points),
+      ]);
       return success();
     },
     reportChecks: async (req, deps) => {

@@ -1,14 +1,16 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { Construct } from 'constructs';
-import { Compaction } from '../constructs/compaction.ts';
-import { SabaHttpApi } from '../constructs/http-api.ts';
-import type { MetricStorage } from '../constructs/metric-storage.ts';
-import { Monitoring } from '../constructs/monitoring.ts';
-import { Operations } from '../constructs/operations.ts';
-import { SabaFunction } from '../constructs/saba-function.ts';
+import { Construct } from 'constructs';
+import type { ForwardRules } from '#shared/domain/forwarding.ts';
+import { Compaction } from './compaction.ts';
+import { Forwarder } from './forwarder.ts';
+import { SabaHttpApi } from './http-api.ts';
+import type { MetricStorage } from './metric-storage.ts';
+import { Monitoring } from './monitoring.ts';
+import { Operations } from './operations.ts';
+import { SabaFunction } from './saba-function.ts';
 
-export interface SabaApiStackProps extends StackProps {
+export interface SabaServicesProps {
   entities: ITableV2;
   metrics: MetricStorage;
   retentionDays: number;
@@ -17,14 +19,20 @@ export interface SabaApiStackProps extends StackProps {
   connectivityTimeoutSeconds: number;
   /** Subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** Mirroring to CloudWatch; off when unset. */
+  forwardToCloudWatch?: ForwardRules;
+  throttle: { rateLimit: number; burstLimit: number };
+  domain?: { domainName: string; certificateArn: string };
 }
 
-/** Stateless: the functions, the HTTP API in front of them, monitoring, and the compaction job. */
-export class SabaApiStack extends Stack {
+/** Stateless: the functions, the HTTP API in front of them, monitoring, forwarding and compaction. */
+export class SabaServices extends Construct {
   readonly httpApi: SabaHttpApi;
+  readonly operations: Operations;
+  readonly forwarder?: Forwarder;
 
-  constructor(scope: Construct, id: string, props: SabaApiStackProps) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: SabaServicesProps) {
+    super(scope, id);
     const { entities, metrics, retentionDays } = props;
     const authorizer = new SabaFunction(this, 'Authorizer', {
       entry: 'authorizer',
@@ -56,14 +64,24 @@ export class SabaApiStack extends Stack {
       producers: [api, ingest],
     });
 
+    if (props.forwardToCloudWatch)
+      this.forwarder = new Forwarder(this, 'Forwarder', { rules: props.forwardToCloudWatch, ingest });
+
     this.httpApi = new SabaHttpApi(this, 'Http', {
       functions: { api: api.fn, ingest: ingest.fn },
       authorizer: authorizer.fn,
+      throttle: props.throttle,
+      ...(props.domain && { domain: props.domain }),
     });
     new CfnOutput(this, 'ApiBase', {
-      value: this.httpApi.api.apiEndpoint,
+      value: props.domain ? `https://${props.domain.domainName}` : this.httpApi.api.apiEndpoint,
       description: 'apibase for mackerel-agent.conf and mkr',
     });
+    if (this.httpApi.domain)
+      new CfnOutput(this, 'DomainTarget', {
+        value: this.httpApi.domain.regionalDomainName,
+        description: `Point ${props.domain?.domainName} here (CNAME, or a Route 53 alias)`,
+      });
 
     const compaction = metrics.table
       ? new Compaction(this, 'Compaction', {
@@ -83,12 +101,19 @@ export class SabaApiStack extends Stack {
         })
       : undefined;
 
-    new Operations(this, 'Operations', {
-      watched: { Api: api, Ingest: ingest, Checker: monitoring.checker, Notifier: monitoring.notifier },
+    this.operations = new Operations(this, 'Operations', {
+      watched: {
+        Api: api,
+        Ingest: ingest,
+        Checker: monitoring.checker,
+        Notifier: monitoring.notifier,
+        ...(this.forwarder && { Forwarder: this.forwarder.fn }),
+      },
       throttled: { Ingest: ingest, Api: api },
       deadLetterQueues: {
         Notifications: monitoring.deadLetters,
         ...(compaction && { Compaction: compaction.deadLetters }),
+        ...(this.forwarder && { Forwarding: this.forwarder.deadLetters }),
       },
       checker: monitoring.checker,
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
