@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -20,10 +21,11 @@ import { startMoto } from '../support/moto.ts';
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const ORG = 'acme';
 const SENDER = 'alerts@acme.example';
+const FORWARD = { metrics: ['loadavg5'], namespace: 'Acme/Saba', dimensions: ['HostId', 'HostName'] };
 
 describe('the deployed functions against moto', () => {
   let moto: Awaited<ReturnType<typeof startMoto>>;
-  let fns: Record<'api' | 'ingest' | 'checker' | 'notifier' | 'dispatch' | 'worker', Handler>;
+  let fns: Record<'api' | 'ingest' | 'checker' | 'notifier' | 'dispatch' | 'worker' | 'forwarder', Handler>;
   let sqs: SQSClient;
   let ses: SESClient;
   const queues: Record<string, string> = {};
@@ -36,16 +38,20 @@ describe('the deployed functions against moto', () => {
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     });
-    const app = new App({ context: { senderEmail: SENDER } });
+    const app = new App({ context: { senderEmail: SENDER, forwardToCloudWatch: JSON.stringify(FORWARD) } });
     const stacks = buildSaba(app);
     const data = Template.fromStack(stacks.data);
     const api = Template.fromStack(stacks.api);
 
-    // Tables exactly as the template declares them (keys, billing, TTL).
+    // Tables exactly as the template declares them (keys, billing, table class, TTL).
     const dynamo = new DynamoDBClient({});
     const tables: Record<string, string> = {};
     for (const [id, resource] of Object.entries(data.findResources('AWS::DynamoDB::GlobalTable'))) {
-      const name = id.startsWith('Entities') ? 'saba-entities' : 'saba-metrics';
+      const name = id.startsWith('Entities')
+        ? 'saba-entities'
+        : id.startsWith('MetricsArchive')
+          ? 'saba-archive'
+          : 'saba-metrics';
       const p = resource.Properties;
       await dynamo.send(
         new CreateTableCommand({
@@ -53,6 +59,7 @@ describe('the deployed functions against moto', () => {
           KeySchema: p.KeySchema,
           AttributeDefinitions: p.AttributeDefinitions,
           BillingMode: p.BillingMode,
+          ...(p.Replicas?.[0]?.TableClass && { TableClass: p.Replicas[0].TableClass }),
         }),
       );
       await dynamo.send(
@@ -70,8 +77,14 @@ describe('the deployed functions against moto', () => {
           Attributes: { VisibilityTimeout: String(resource.Properties.VisibilityTimeout ?? 30) },
         }),
       );
-      queues[id.startsWith('Monitoring') ? 'notifications' : 'compaction'] = out.QueueUrl as string;
+      queues[
+        id.startsWith('Monitoring') ? 'notifications' : id.startsWith('Forwarder') ? 'forward' : 'compaction'
+      ] = out.QueueUrl as string;
     }
+    // The forward rules as the template hands them to the ingest function.
+    const ingestEnv = Object.entries(api.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('IngestFunction'),
+    )?.[1].Properties.Environment.Variables;
     ses = new SESClient({});
     await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
 
@@ -79,6 +92,9 @@ describe('the deployed functions against moto', () => {
       SABA_TABLE_NAME: 'saba-entities',
       SABA_METRIC_STORE: 'dynamodb',
       SABA_METRICS_TABLE_NAME: 'saba-metrics',
+      SABA_METRICS_ARCHIVE_TABLE_NAME: 'saba-archive',
+      SABA_FORWARD_QUEUE_URL: queues.forward,
+      SABA_FORWARD_RULES: ingestEnv.SABA_FORWARD_RULES,
       SABA_NOTIFICATION_QUEUE_URL: queues.notifications,
       SABA_COMPACTION_QUEUE_URL: queues.compaction,
       SABA_SENDER_EMAIL: SENDER,
@@ -94,6 +110,7 @@ describe('the deployed functions against moto', () => {
       notifier: await load('notifier'),
       dispatch: await load('compaction-dispatch'),
       worker: await load('compaction-worker'),
+      forwarder: await load('forwarder'),
     };
     const { composeEntityDeps } = await import('#shared/composition/entities.ts');
     const { createOrg } = await import('#shared/use-cases/admin.ts');
@@ -138,6 +155,7 @@ describe('the deployed functions against moto', () => {
     const posted = await call('ingest', 'POST', '/api/v0/tsdb', [
       { hostId, name: 'loadavg5', time: now - 60, value: 1.5 },
       { hostId, name: 'loadavg5', time: now, value: 2.5 },
+      { hostId, name: 'memory.used', time: now, value: 4e9 },
     ]);
     expect(posted.statusCode, posted.body).toBe(200);
     const graph = await call(
@@ -149,6 +167,66 @@ describe('the deployed functions against moto', () => {
     );
     expect(JSON.parse(graph.body).metrics.map((p: { value: number }) => p.value)).toEqual([1.5, 2.5]);
     process.env.TEST_HOST_ID = hostId;
+  });
+
+  it('mirrors the chosen metric into CloudWatch through the forward queue, readable with GetMetricData', async () => {
+    const hostId = process.env.TEST_HOST_ID as string;
+    const event = await sqsEvent(queues.forward as string);
+    expect(event.Records).toHaveLength(1);
+    const out = (await fns.forwarder(event)) as { batchItemFailures: unknown[] };
+    expect(out.batchItemFailures).toEqual([]);
+    const now = Math.floor(Date.now() / 1000);
+    const cw = new CloudWatchClient({});
+    const read = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date((now - 900) * 1000),
+        EndTime: new Date((now + 60) * 1000),
+        MetricDataQueries: [
+          {
+            Id: 'load',
+            MetricStat: {
+              Metric: {
+                Namespace: 'Acme/Saba',
+                MetricName: 'loadavg5',
+                Dimensions: [
+                  { Name: 'HostId', Value: hostId },
+                  { Name: 'HostName', Value: 'aws-1' },
+                ],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    const values = read.MetricDataResults?.[0]?.Values ?? [];
+    expect([...values].sort()).toEqual([1.5, 2.5]);
+    // memory.used was posted too, but is not on the allow-list.
+    const other = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date((now - 900) * 1000),
+        EndTime: new Date((now + 60) * 1000),
+        MetricDataQueries: [
+          {
+            Id: 'mem',
+            MetricStat: {
+              Metric: {
+                Namespace: 'Acme/Saba',
+                MetricName: 'memory.used',
+                Dimensions: [
+                  { Name: 'HostId', Value: hostId },
+                  { Name: 'HostName', Value: 'aws-1' },
+                ],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    expect(other.MetricDataResults?.[0]?.Values ?? []).toEqual([]);
   });
 
   it('raises a silent host’s alert from the checker, and the notifier emails it once through SES', async () => {
