@@ -32,6 +32,8 @@ export interface EntityStore extends MonitoringStore {
      * Kept beside the hosts by `saveHost`; retired hosts have none.
      */
     listSummaries(orgId: string): Promise<HostSummary[]>;
+    /** The summaries of these hosts (retired and unknown ones are left out): the hot path's small read. */
+    getSummaries(orgId: string, hostIds: string[]): Promise<HostSummary[]>;
     putSummary(orgId: string, summary: HostSummary): Promise<void>;
     removeSummary(orgId: string, hostId: string): Promise<void>;
     /** The hosts with these ids (unknown ids are left out), in batches. */

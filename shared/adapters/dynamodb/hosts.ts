@@ -56,6 +56,11 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
       return shards.flat().map((i) => JSON.parse(i.doc as string) as HostSummary);
     },
 
+    async getSummaries(orgId, hostIds) {
+      const keys = [...new Set(hostIds)].map((id) => hostSummaryKeys(orgId, id));
+      return (await batchGetAll(table, keys)).map((i) => JSON.parse(i.doc as string) as HostSummary);
+    },
+
     async putSummary(orgId, summary) {
       await table.doc.send(
         new PutCommand({

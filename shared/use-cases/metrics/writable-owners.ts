@@ -27,13 +27,18 @@ export class WritableOwners {
     this.#known.set(key, this.#clock.now());
   }
 
-  /** The hosts not seen lately are read in one batch (BatchGetItem, 100 keys a request). */
+  /** The hosts not seen lately are read in one batch (BatchGetItem of their summaries, 100 keys a request). */
   async assertHosts(deps: Deps, orgId: string, hostIds: Iterable<string>): Promise<void> {
     const missing = [...new Set(hostIds)].filter((id) => !this.#fresh(`${orgId}\0h\0${id}`));
     if (missing.length === 0) return;
+    // Summaries first (a few hundred bytes each, half a read unit); the full host item only for a
+    // host without one (saved before summaries existed, or retired).
     const live = new Set(
-      (await deps.entities.hosts.getMany(orgId, missing)).filter((h) => !h.isRetired).map((h) => h.id),
+      (await deps.entities.hosts.getSummaries(orgId, missing)).filter((h) => !h.isRetired).map((h) => h.id),
     );
+    const unsummarized = missing.filter((id) => !live.has(id));
+    if (unsummarized.length > 0)
+      for (const h of await deps.entities.hosts.getMany(orgId, unsummarized)) if (!h.isRetired) live.add(h.id);
     const unknown = missing.find((id) => !live.has(id));
     if (unknown !== undefined) throw new NotFoundError(`Host Not Found: ${unknown}`);
     for (const id of missing) this.#remember(`${orgId}\0h\0${id}`);

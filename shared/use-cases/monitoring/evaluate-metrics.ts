@@ -46,7 +46,11 @@ async function hostAverage(
   newest: number,
   minutes: number,
   posted: readonly string[],
+  latest: Record<string, number>,
 ): Promise<number | undefined> {
+  // A one-minute window holds only this post's newest values: no read.
+  if (minutes <= 1)
+    return isPseudoMetric(metric) ? pseudoMetricValue(metric, latest) : latest[metric];
   const from = newest - minutes * 60 + 1;
   if (!isPseudoMetric(metric)) {
     const points = await deps.metrics.range(orgId, owner, metric, from, newest, 60);
@@ -76,6 +80,7 @@ export async function evaluateHostMetricMonitors(
   const newest = Math.max(...points.map((p) => p.time));
   if (points.length === 0 || newest < epochSeconds(deps.clock) - FRESH_SECONDS) return;
   const names = new Set(points.map((p) => p.name));
+  const latest = Object.fromEntries(points.filter((p) => p.time === newest).map((p) => [p.name, p.value]));
   const monitors = (await directory.list(deps, orgId)).filter(
     (m): m is HostMetricMonitor => m.type === 'host' && triggerMetric(m.metric, names),
   );
@@ -85,7 +90,7 @@ export async function evaluateHostMetricMonitors(
   const owner: MetricOwner = { kind: 'host', id: hostId };
   const evaluations: Evaluation[] = [];
   for (const m of monitors.filter((m) => hostInScope(host.roles, m.scopes, m.excludeScopes))) {
-    const value = await hostAverage(deps, orgId, owner, m.metric, newest, m.duration, [...names]);
+    const value = await hostAverage(deps, orgId, owner, m.metric, newest, m.duration, [...names], latest);
     if (value === undefined) continue;
     evaluations.push(verdict(m, { monitorId: m.id, hostId }, value, host));
   }

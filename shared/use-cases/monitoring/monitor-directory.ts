@@ -31,8 +31,9 @@ export class MonitorDirectory {
 
   /** The host's status and roles, which decide whether and how it is monitored. */
   host(deps: EntityDeps, orgId: string, hostId: string): Promise<HostSummary | undefined> {
-    return this.#remembered(`h\0${orgId}\0${hostId}`, deps.clock.now(), () =>
-      deps.entities.hosts.get(orgId, hostId),
-    );
+    return this.#remembered(`h\0${orgId}\0${hostId}`, deps.clock.now(), async () => {
+      const [summary] = await deps.entities.hosts.getSummaries(orgId, [hostId]);
+      return summary ?? (await deps.entities.hosts.get(orgId, hostId));
+    });
   }
 }
