@@ -1,18 +1,26 @@
 /**
- * The cost model's inputs, computed from the code itself: the DynamoDB requests and write units an
- * agent post makes (sizes of the items the adapters really write, by DynamoDB's size rules), the
- * size of a compacted day, then monthly cost at 10,000 and 100,000 hosts for both metric stores.
- * Prices: us-east-1 list prices (on-demand DynamoDB, HTTP API, Lambda arm64, Timestream LiveAnalytics).
+ * The cost model. Part 1 measures, on dynalite (which sizes capacity by DynamoDB's rules), what the
+ * real metric store consumes: agents post once a simulated minute through several store instances
+ * (Lambda containers, some replaced as the hours go by), across a UTC midnight, while the checker's
+ * silence confirmation runs every minute; every write and read unit is counted by key prefix.
+ * It also sizes a compacted day with the real codec. Part 2 turns those units into monthly cost at
+ * 100, 10,000 and 100,000 hosts (us-east-1 list prices), with the levers on and off, the idle cost
+ * of a small deployment, the provisioned-capacity break-even, and what mirroring to CloudWatch costs.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ACCESS_LOG_FIELDS } from '#infra/constructs/http-api.ts';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { packDay } from '#shared/adapters/dynamodb/day-codec.ts';
-import {
-  dayPartition,
-  metricAttr,
-  minuteKeys,
-  pad,
-  pulseKeys,
-} from '#shared/adapters/dynamodb/metric-keys.ts';
-import { saveResult } from './support.ts';
+import { dynamoEntityStore } from '#shared/adapters/dynamodb/entity-store.ts';
+import { hostSummaryKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { HEARTBEAT_MINUTES } from '#shared/adapters/dynamodb/metric-arrivals.ts';
+import { dayPartition, MINUTE_ITEM_TTL, PULSE_SHARDS, pad } from '#shared/adapters/dynamodb/metric-keys.ts';
+import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
+import { DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS } from '#shared/config.ts';
+import { newId } from '#shared/domain/ids.ts';
+import type { Deps } from '#shared/ports/deps.ts';
+import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import { saveResult, startDynalite } from './support.ts';
 
 const NAMES = [
   'loadavg1',
@@ -35,21 +43,130 @@ const NAMES = [
   'custom.app.rt.p50',
   'custom.app.rt.p99',
 ];
-const PRICE = {
-  httpApiPerMillion: 1.0, // first 300 M requests a month; 0.90 after
-  httpApiPerMillionAfter300M: 0.9,
-  lambdaRequestPerMillion: 0.2,
-  lambdaGbSecondArm: 0.0000133334,
-  ddbWritePerMillion: 0.625,
-  ddbReadPerMillion: 0.125,
-  ddbStorageGbMonth: 0.25,
-  tsWritePerMillion1KB: 0.5,
-  tsMemoryGbHour: 0.036,
-  tsMagneticGbMonth: 0.03,
-  logsIngestGb: 0.5,
-};
-const POSTS_PER_MONTH = 60 * 24 * 30;
-const HOST_DAYS_KEPT = 460;
+const DAY = 86400;
+const ORG = 'acme-corp';
+
+// ---------------------------------------------------------------- part 1: measured on dynalite
+
+/** Adds ReturnConsumedCapacity to every call and sums the units by key prefix (M#, P#, N#, D#). */
+function metered(doc: DynamoDBDocumentClient) {
+  const units = { write: new Map<string, number>(), read: new Map<string, number>() };
+  const prefixOf = (input: Record<string, unknown>): string => {
+    const key = (input.Key ?? input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const pk = String(key.pk ?? key[':pk'] ?? '?');
+    return pk.slice(0, pk.indexOf('#') + 1) || pk;
+  };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      const output = out.output as { ConsumedCapacity?: unknown };
+      const consumed = [output.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number }[];
+      const total = consumed.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
+      const kind = /^(Update|Put|Delete|BatchWrite)/.test(context.commandName ?? '') ? 'write' : 'read';
+      const prefix = context.commandName?.startsWith('Batch') ? 'batch' : prefixOf(input);
+      units[kind].set(prefix, (units[kind].get(prefix) ?? 0) + total);
+      return out;
+    },
+    { step: 'initialize' },
+  );
+  return units;
+}
+
+async function measure() {
+  const HOSTS = 40;
+  const PROCESSES = 4;
+  const dynamo = await startDynalite(['metrics', 'entities']);
+  try {
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+    const units = metered(doc);
+    let now = 1_764_028_800 - 90 * 60; // 22:30 UTC: the run crosses a midnight (daily name refresh)
+    const clock = { now: () => now * 1000 };
+    const deps = { entities: dynamoEntityStore(doc, 'entities'), clock, newId } as unknown as Deps;
+    for (let h = 0; h < HOSTS; h++)
+      await deps.entities.hosts.putSummary(ORG, {
+        id: `host-${h}`,
+        name: `web-${h}.prod.acme.example`,
+        status: 'working',
+        isRetired: false,
+        createdAt: 1_700_000_000,
+        roles: { shop: ['web'] },
+        memo: '',
+      });
+    // A process: its metric store and its liveness cache (what the ingest function keeps warm).
+    const open = () => ({
+      store: new DynamoMetricStore(doc, 'metrics', clock, 460),
+      owners: new WritableOwners(clock),
+    });
+    const processes = Array.from({ length: PROCESSES }, open);
+    const level = NAMES.map((_, j) => 1 + j);
+    const post = async (host: number) => {
+      const points = NAMES.map((name, j) => {
+        level[j] = Math.max(0, (level[j] ?? 0) + (Math.random() - 0.5) * 0.2);
+        const v = level[j] ?? 0;
+        const value =
+          name.startsWith('memory') || name.startsWith('filesystem')
+            ? Math.round(4e9 + v * 1e6)
+            : Math.round(v * 100) / 100;
+        return { name, time: now - 2, value };
+      });
+      const via = processes[Math.floor(Math.random() * PROCESSES)] as ReturnType<typeof open>;
+      await via.owners.assertHosts(deps, ORG, [`host-${host}`]);
+      await via.store.write(ORG, { kind: 'host', id: `host-${host}` }, points, now);
+    };
+    const minute = async () => {
+      for (let h = 0; h < HOSTS; h++) {
+        now += Math.floor(60 / HOSTS) * (h === 0 ? 0 : 1);
+        await post(h);
+      }
+    };
+    // Warm-up: every process meets every host and records the names (new deployments pay this once).
+    for (let m = 0; m < 10; m++) {
+      now = 1_764_028_800 - 90 * 60 + m * 60;
+      await minute();
+    }
+    units.write.clear();
+    units.read.clear();
+    const MINUTES = 180;
+    let confirmRuns = 0;
+    for (let m = 0; m < MINUTES; m++) {
+      now = 1_764_028_800 - 80 * 60 + m * 60;
+      // A container replaced every 30 minutes: 48 new processes a day in all.
+      if (m % 30 === 29) processes[((m / 30) % PROCESSES) | 0] = open();
+      await minute();
+      const confirmedBefore = units.read.get('M#') ?? 0;
+      await processes[0]?.store.lastSeen(ORG, now - DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS);
+      confirmRuns++;
+      units.read.set(
+        'confirm',
+        (units.read.get('confirm') ?? 0) + (units.read.get('M#') ?? 0) - confirmedBefore,
+      );
+    }
+    const posts = HOSTS * MINUTES;
+    const w = (p: string) => units.write.get(p) ?? 0;
+    return {
+      hosts: HOSTS,
+      processes: PROCESSES,
+      minutes: MINUTES,
+      writeUnitsPerPost: {
+        minuteItem: +(w('M#') / posts).toFixed(4),
+        pulse: +(w('P#') / posts).toFixed(4),
+        /** The run covers one midnight: each host's names are refreshed once. */
+        names: +(w('N#') / posts / (DAY / 60 / MINUTES)).toFixed(4),
+      },
+      /** Liveness checks (host summaries and the hosts-changed mark, through HostCache), per post. */
+      livenessReadUnitsPerPost: +(
+        ((units.read.get('batch') ?? 0) + (units.read.get('O#') ?? 0)) /
+        posts
+      ).toFixed(4),
+      /** The checker's confirmation of silences (Queries of newest minute items), per host and run. */
+      confirmReadUnitsPerHostRun: +((units.read.get('confirm') ?? 0) / confirmRuns / HOSTS).toFixed(4),
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}
 
 /** DynamoDB item size: attribute names + values (numbers ≈ 1 byte per 2 significant digits + 1). */
 function sizeOf(item: Record<string, unknown>): number {
@@ -65,123 +182,348 @@ function sizeOf(item: Record<string, unknown>): number {
             .replace(/^0+/, '').length / 2,
         ) + 1;
     else if (v instanceof Uint8Array) bytes += v.byteLength;
-    else if (v instanceof Set) for (const s of v) bytes += Buffer.byteLength(String(s));
   }
   return bytes;
 }
 
-/** A day of one host's agent metrics, shaped like real ones (decimals, slowly moving byte counts). */
-function agentDay(day: number): Map<string, { time: number; value: number }[]> {
-  const series = new Map<string, { time: number; value: number }[]>();
+/** A compacted agent day (30 metrics) and a minute item, with the real codec and keys. */
+function itemSizes() {
+  const day = 1_764_028_800;
+  const owner = { kind: 'host' as const, id: 'Y4BKcfMFzeC' };
+  let dayBytes = 0;
+  let dayWriteUnits = 0;
   NAMES.forEach((name, j) => {
     let level = 1 + j;
-    const pts = [];
-    for (let m = 0; m < 1440; m++) {
+    const points = Array.from({ length: 1440 }, (_, m) => {
       level = Math.max(0, level + (Math.random() - 0.5) * 0.2);
       const value =
         name.startsWith('memory') || name.startsWith('filesystem')
-          ? Math.round(4e9 + level * 1e6) / 1
+          ? Math.round(4e9 + level * 1e6)
           : Math.round(level * 100) / 100;
-      pts.push({ time: day + m * 60, value });
-    }
-    series.set(name, pts);
+      return { time: day + m * 60, value };
+    });
+    const size = sizeOf({
+      pk: dayPartition(ORG, owner, name),
+      sk: pad(day),
+      ...packDay(points, day),
+      ttl: day + 460 * DAY,
+    });
+    dayBytes += size;
+    dayWriteUnits += Math.ceil(size / 1024);
   });
-  return series;
+  const minuteItemBytes =
+    sizeOf({ pk: `M#${ORG}#host#${owner.id}#${pad(day)}`, sk: pad(day), ttl: day }) +
+    NAMES.reduce((s, n) => s + n.length + 1 + 4, 0);
+  const summaryBytes = sizeOf({
+    ...hostSummaryKeys(ORG, owner.id),
+    doc: JSON.stringify({
+      id: owner.id,
+      name: 'web-017.prod.acme.example',
+      status: 'working',
+      isRetired: false,
+      createdAt: 1_700_000_000,
+      roles: { shop: ['web'] },
+      memo: '',
+    }),
+  });
+  const accessLogLine = JSON.stringify({
+    ...ACCESS_LOG_FIELDS,
+    id: 'Jx3kVhRKoAMEMdw=',
+    ip: '203.0.113.45',
+    m: 'POST',
+    p: '/api/v0/tsdb',
+    s: '200',
+    b: '15',
+    ms: '14',
+    org: ORG,
+    err: '-',
+  }).length;
+  const pulseBytes = sizeOf({
+    pk: `P#${ORG}#17`,
+    sk: `host#${owner.id}`,
+    at: day + 36_005,
+    lt: day + 36_000,
+    nh: 'x1b2c3d',
+    nd: 20_420,
+    cd: day - 2 * DAY,
+  });
+  return {
+    dayBytes,
+    dayWriteUnits,
+    minuteItemBytes,
+    summaryBytes,
+    pulseBytes,
+    accessLogBytes: accessLogLine + 26,
+  };
 }
 
-const owner = { kind: 'host' as const, id: 'Y4BKcfMFzeC' };
-const org = 'acme-corp';
-const day = 1_764_028_800;
-const data = agentDay(day);
-const tick = Object.fromEntries(NAMES.map((n) => [metricAttr(n), data.get(n)?.[600]?.value ?? 0]));
-const minuteItem = sizeOf({ ...minuteKeys(org, owner, day + 36000), ...tick, ttl: day + 36000 + 8 * 86400 });
-const pulseItem = sizeOf({
-  ...pulseKeys(org, owner),
-  at: day + 36005,
-  lt: day + 36000,
-  n: new Set(NAMES),
-  cd: day - 2 * 86400,
-});
-const dayItems = NAMES.map((n) =>
-  sizeOf({
-    pk: dayPartition(org, owner, n),
-    sk: pad(day),
-    ...packDay(data.get(n) ?? [], day),
-    ttl: day + 460 * 86400,
-  }),
-);
-const dayBytes = dayItems.reduce((a, b) => a + b, 0);
-const wru = (bytes: number) => Math.ceil(bytes / 1024);
+// ---------------------------------------------------------------- part 2: money
 
-const perPost = {
-  minuteItemBytes: minuteItem,
-  pulseItemBytes: pulseItem,
-  writeUnits: wru(minuteItem) + wru(pulseItem),
-  /** The ingest host check: one eventually consistent GetItem of the host item (≤ 4 KB: 0.5 unit). */
-  readUnits: 0.5,
-  lambdaMs: 15,
-  lambdaGb: 0.5,
+const PRICE = {
+  httpApiPerMillion: 1.0, // first 300 M requests a month; 0.90 after
+  httpApiPerMillionAfter300M: 0.9,
+  lambdaRequestPerMillion: 0.2,
+  lambdaGbSecondArm: 0.0000133334,
+  ddbWritePerMillion: 0.625,
+  ddbReadPerMillion: 0.125,
+  ddbIaWritePerMillion: 0.78125,
+  ddbStorageGbMonth: 0.25,
+  ddbIaStorageGbMonth: 0.1,
+  wcuHour: 0.00065,
+  rcuHour: 0.00013,
+  tsWritePerMillion1KB: 0.5,
+  tsMemoryGbHour: 0.036,
+  tsMagneticGbMonth: 0.03,
+  logsIngestGb: 0.5,
+  logsIaIngestGb: 0.25,
+  alarm: 0.1,
+  sqsPerMillion: 0.4,
+  schedulerPerMillion: 1.0,
+  cwMetricMonthTiers: [
+    [10_000, 0.3],
+    [240_000, 0.1],
+    [750_000, 0.05],
+    [Number.POSITIVE_INFINITY, 0.02],
+  ] as [number, number][],
+  putMetricDataPer1000: 0.01,
 };
-const compactedDayBytes = dayBytes;
-const compactionPerHostDay = {
-  readUnits: Math.ceil((1440 * minuteItem) / 4096 / 2),
-  writeUnits: dayItems.reduce((a, b) => a + wru(b), 0),
-};
+const POSTS = 60 * 24 * 30; // an agent's posts a month
+const HOURS = 720;
+/** Assumed, not measured here: billed duration of an ingest invocation (512 MB) and of a checker run. */
+const INGEST_MS = 15;
+const CHECKER_MS = { idle: 150, per10kHosts: 1500 };
+/** Provisioned capacity runs at the auto scaling targets the construct sets. */
+const WRITE_TARGET = 0.8;
+const READ_TARGET = 0.7;
+/** Lambda's SQS poller: about five 20-second long polls at a time, all month, per queue. */
+const SQS_POLLS_PER_QUEUE = 5 * 3 * 60 * HOURS;
 
 function httpApi(requests: number): number {
   const first = Math.min(requests, 300e6);
   return (first * PRICE.httpApiPerMillion + (requests - first) * PRICE.httpApiPerMillionAfter300M) / 1e6;
 }
 
-function monthly(hosts: number, store: 'dynamodb' | 'timestream') {
-  const posts = hosts * POSTS_PER_MONTH;
+type Measured = Awaited<ReturnType<typeof measure>>;
+type Sizes = ReturnType<typeof itemSizes>;
+
+interface Levers {
+  /** The pulse on every post and names once per process a day (the previous design). */
+  everyPostPulse: boolean;
+  provisioned: boolean;
+  archive: boolean;
+  lightLogs: boolean;
+  minuteDays: number;
+}
+const NOW: Levers = {
+  everyPostPulse: false,
+  provisioned: false,
+  archive: true,
+  lightLogs: true,
+  minuteDays: MINUTE_ITEM_TTL / DAY,
+};
+const BEFORE: Levers = {
+  everyPostPulse: true,
+  provisioned: false,
+  archive: false,
+  lightLogs: false,
+  minuteDays: 8,
+};
+
+function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'timestream', levers: Levers) {
+  const posts = hosts * POSTS;
+  const perWrite = levers.provisioned
+    ? (PRICE.wcuHour / 3600 / WRITE_TARGET) * 1e6
+    : PRICE.ddbWritePerMillion;
+  const perRead = levers.provisioned ? (PRICE.rcuHour / 3600 / READ_TARGET) * 1e6 : PRICE.ddbReadPerMillion;
   const lambda =
     (posts * PRICE.lambdaRequestPerMillion) / 1e6 +
-    posts * (perPost.lambdaMs / 1000) * perPost.lambdaGb * PRICE.lambdaGbSecondArm;
-  const accessLogs = ((posts * 250) / 1e9) * PRICE.logsIngestGb;
-  const hostReads = (posts * perPost.readUnits * PRICE.ddbReadPerMillion) / 1e6;
-  const common = { apiGateway: httpApi(posts), lambda, accessLogs, hostChecks: hostReads };
-  if (store === 'dynamodb') {
-    const writes = (posts * perPost.writeUnits * PRICE.ddbWritePerMillion) / 1e6;
-    const compaction =
-      (hosts *
-        30 *
-        (compactionPerHostDay.writeUnits * PRICE.ddbWritePerMillion +
-          compactionPerHostDay.readUnits * PRICE.ddbReadPerMillion)) /
-      1e6;
-    const storageGb = (hosts * (8 * 1440 * minuteItem + HOST_DAYS_KEPT * compactedDayBytes)) / 2 ** 30;
-    return { ...common, writes, compaction, storage: storageGb * PRICE.ddbStorageGbMonth, storageGb };
+    posts * (INGEST_MS / 1000) * 0.5 * PRICE.lambdaGbSecondArm;
+  // The access log line (and, before, the function's request line plus START/END/REPORT, ~400 B).
+  const logBytes = levers.lightLogs ? s.accessLogBytes : 250 + 26 + 200 + 400;
+  const logs = ((posts * logBytes) / 1e9) * (levers.lightLogs ? PRICE.logsIaIngestGb : PRICE.logsIngestGb);
+  // Liveness: host summaries through HostCache (entity table, on-demand), as measured; before, one
+  // read of the full host item (~4.3 KB: 1 unit) a post.
+  const liveness =
+    (posts * (levers.everyPostPulse ? 1 : m.livenessReadUnitsPerPost) * PRICE.ddbReadPerMillion) / 1e6;
+  const checkerRuns = 60 * 24 * 30;
+  const checkerLambda =
+    (checkerRuns * PRICE.lambdaRequestPerMillion) / 1e6 +
+    checkerRuns *
+      ((CHECKER_MS.idle + (CHECKER_MS.per10kHosts * hosts) / 10_000) / 1000) *
+      1 *
+      PRICE.lambdaGbSecondArm;
+  // Each run: the summary shards (entity table) and pulse shards (metric table), 32 Queries each,
+  // eventually consistent, by bytes read (0.5 unit at least a Query), plus the silences confirmed.
+  const shardReads = (bytes: number) => Math.max(PULSE_SHARDS * 0.5, (hosts * bytes) / 4096 / 2);
+  const checkerReads =
+    (checkerRuns *
+      (shardReads(s.summaryBytes) * PRICE.ddbReadPerMillion +
+        (shardReads(s.pulseBytes) + (levers.everyPostPulse ? 0 : hosts * m.confirmReadUnitsPerHostRun)) *
+          perRead)) /
+    1e6;
+  const common = {
+    apiGateway: httpApi(posts),
+    lambda,
+    logs,
+    liveness,
+    checker: checkerLambda + checkerReads,
+  };
+  const pulseUnits = levers.everyPostPulse ? 1 : m.writeUnitsPerPost.pulse;
+  // Before: each process wrote every name once a day (≈ 48 processes × 30 names × 2 items a host-day).
+  const nameUnits = levers.everyPostPulse ? (48 * NAMES.length * 2) / 1440 : m.writeUnitsPerPost.names;
+  if (store === 'timestream') {
+    const memoryGb = (hosts * 6 * 60 * 1024) / 2 ** 30;
+    const magneticGb = (hosts * 460 * s.dayBytes) / 2 ** 30;
+    return {
+      ...common,
+      writes:
+        (posts * PRICE.tsWritePerMillion1KB) / 1e6 +
+        (posts * (1 + nameUnits) * PRICE.ddbWritePerMillion) / 1e6,
+      memoryStore: memoryGb * PRICE.tsMemoryGbHour * HOURS,
+      storage: magneticGb * PRICE.tsMagneticGbMonth,
+      storageGb: magneticGb,
+    };
   }
-  const records = posts; // one multi-measure record (≤ 1 KB) a post
-  const pulseWrites = (posts * wru(pulseItem) * PRICE.ddbWritePerMillion) / 1e6;
-  const memoryGb = (hosts * 6 * 60 * 1024) / 2 ** 30; // 6 h of 1 KB records
-  const magneticGb = (hosts * HOST_DAYS_KEPT * compactedDayBytes) / 2 ** 30; // assume Timestream compresses no worse
+  const writeUnits = m.writeUnitsPerPost.minuteItem + pulseUnits + nameUnits;
+  const writes = (posts * writeUnits * perWrite) / 1e6;
+  const compactionReads =
+    (hosts * 30 * Math.ceil((1440 * s.minuteItemBytes) / 4096 / 2) * PRICE.ddbReadPerMillion) / 1e6;
+  const compactionWrites =
+    (hosts *
+      30 *
+      s.dayWriteUnits *
+      (levers.archive ? PRICE.ddbIaWritePerMillion : PRICE.ddbWritePerMillion)) /
+    1e6;
+  // TTL deletes lag up to two days behind the expiry time.
+  const minuteGb = (hosts * (levers.minuteDays + 1) * 1440 * s.minuteItemBytes) / 2 ** 30;
+  const dayGb = (hosts * 460 * s.dayBytes) / 2 ** 30;
+  const storage =
+    minuteGb * PRICE.ddbStorageGbMonth +
+    dayGb * (levers.archive ? PRICE.ddbIaStorageGbMonth : PRICE.ddbStorageGbMonth);
   return {
     ...common,
-    writes: (records * PRICE.tsWritePerMillion1KB) / 1e6 + pulseWrites,
-    memoryStore: memoryGb * PRICE.tsMemoryGbHour * 720,
-    storage: magneticGb * PRICE.tsMagneticGbMonth,
-    storageGb: magneticGb,
+    writes,
+    compaction: compactionReads + compactionWrites,
+    storage,
+    storageGb: minuteGb + dayGb,
   };
 }
 
 const total = (m: Record<string, number>) =>
   Object.entries(m).reduce((a, [k, v]) => (k === 'storageGb' ? a : a + v), 0);
-const model = Object.fromEntries(
-  (['dynamodb', 'timestream'] as const).flatMap((store) =>
-    [10_000, 100_000].map((hosts) => {
-      const m = monthly(hosts, store);
-      return [
-        `${store}@${hosts}`,
-        {
-          ...Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(2)])),
-          total: +total(m).toFixed(2),
-          perHost: +(total(m) / hosts).toFixed(4),
-        },
-      ];
-    }),
-  ),
+const rounded = (m: Record<string, number>, hosts: number) => ({
+  ...Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(2)])),
+  total: +total(m).toFixed(2),
+  perHost: +(total(m) / hosts).toFixed(4),
+});
+
+/** What a deployment costs at rest: the standing charges, whatever the hosts do. */
+function idle(withForwarder: boolean) {
+  const alarms = (9 + (withForwarder ? 2 : 0)) * PRICE.alarm;
+  const queues = 2 + (withForwarder ? 1 : 0); // notifications, compaction (, forwarding)
+  const sqsPolling = (queues * SQS_POLLS_PER_QUEUE * PRICE.sqsPerMillion) / 1e6;
+  const runs = 60 * 24 * 30;
+  const checker =
+    (runs * PRICE.lambdaRequestPerMillion) / 1e6 +
+    runs * (CHECKER_MS.idle / 1000) * PRICE.lambdaGbSecondArm +
+    (runs * (2 * PULSE_SHARDS + 6) * 0.5 * PRICE.ddbReadPerMillion) / 1e6;
+  const scheduler = ((runs + 30) * PRICE.schedulerPerMillion) / 1e6;
+  const parts = { alarms, sqsPolling, checker, scheduler, dashboards: 0, kmsKeys: 0 };
+  return {
+    ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, +v.toFixed(2)])),
+    total: +Object.values(parts)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(2),
+  };
+}
+
+/** Mirroring `series` series of one point a minute each into CloudWatch. */
+function mirroring(series: number, pointsPerPost: number) {
+  let left = series;
+  let from = 0;
+  let metrics = 0;
+  for (const [upTo, price] of PRICE.cwMetricMonthTiers) {
+    const n = Math.min(left, upTo - from);
+    metrics += n * price;
+    left -= n;
+    from = upTo;
+    if (left <= 0) break;
+  }
+  const points = series * POSTS;
+  const messages = points / pointsPerPost; // one SQS message per post with chosen points
+  const sqs = (2 * messages * PRICE.sqsPerMillion) / 1e6; // send + receive (deletes ride the batch)
+  const calls = Math.max(points / 1000, messages / 100);
+  const put = (calls / 1000) * PRICE.putMetricDataPer1000;
+  const forwarderLambda =
+    (messages / 100) * (PRICE.lambdaRequestPerMillion / 1e6) +
+    (messages / 100) * 0.2 * 0.25 * PRICE.lambdaGbSecondArm;
+  return {
+    series,
+    customMetrics: +metrics.toFixed(2),
+    putMetricData: +put.toFixed(2),
+    sqs: +sqs.toFixed(2),
+    forwarder: +forwarderLambda.toFixed(2),
+    total: +(metrics + put + sqs + forwarderLambda).toFixed(2),
+  };
+}
+
+const measured = await measure();
+const sizes = itemSizes();
+const model: Record<string, unknown> = {};
+for (const hosts of [100, 10_000, 100_000]) {
+  model[`dynamodb@${hosts}`] = rounded(monthly(hosts, measured, sizes, 'dynamodb', NOW), hosts);
+  model[`dynamodb-provisioned@${hosts}`] = rounded(
+    monthly(hosts, measured, sizes, 'dynamodb', { ...NOW, provisioned: true }),
+    hosts,
+  );
+  model[`timestream@${hosts}`] = rounded(monthly(hosts, measured, sizes, 'timestream', NOW), hosts);
+}
+model['dynamodb-before@10000'] = rounded(monthly(10_000, measured, sizes, 'dynamodb', BEFORE), 10_000);
+// Each lever alone, at 10,000 hosts, from the previous design.
+const levers = Object.fromEntries(
+  (
+    [
+      ['pulse every 5 min, names on change', { everyPostPulse: false }],
+      ['day items on Standard-IA', { archive: true }],
+      ['light logs', { lightLogs: true }],
+      ['minute items 4 days', { minuteDays: 4 }],
+      ['provisioned capacity', { provisioned: true }],
+    ] as [string, Partial<Levers>][]
+  ).map(([name, lever]) => {
+    const before = total(monthly(10_000, measured, sizes, 'dynamodb', BEFORE));
+    const after = total(monthly(10_000, measured, sizes, 'dynamodb', { ...BEFORE, ...lever }));
+    return [name, +((before - after) / 10_000).toFixed(4)];
+  }),
 );
-const result = { perPost, compactedDayBytes, compactionPerHostDay, model };
+// Provisioned capacity has a floor (5 WCU, 5 RCU minimum); the break-even against on-demand.
+const floor = 5 * PRICE.wcuHour * HOURS + 5 * PRICE.rcuHour * HOURS;
+const perHostSaving =
+  (total(monthly(10_000, measured, sizes, 'dynamodb', NOW)) -
+    total(monthly(10_000, measured, sizes, 'dynamodb', { ...NOW, provisioned: true }))) /
+  10_000;
+const apiFloor = httpApi(10_000 * POSTS) / 10_000 + (POSTS * PRICE.lambdaRequestPerMillion) / 1e6;
+const result = {
+  measured,
+  sizes,
+  assumptions: {
+    ingestMsBilled: INGEST_MS,
+    checkerMs: CHECKER_MS,
+    writeTarget: WRITE_TARGET,
+    readTarget: READ_TARGET,
+    heartbeatMinutes: HEARTBEAT_MINUTES,
+  },
+  model,
+  leverSavingsPerHostAt10k: levers,
+  provisioned: {
+    floorPerMonth: +floor.toFixed(2),
+    savingPerHost: +perHostSaving.toFixed(4),
+    breakEvenHosts: Math.ceil(floor / perHostSaving),
+  },
+  /** What API Gateway and Lambda invocations alone cost per host-month: no lever below it. */
+  requestFloorPerHost: +apiFloor.toFixed(4),
+  idle: { withoutForwarder: idle(false), withForwarder: idle(true) },
+  tenHosts: rounded(monthly(10, measured, sizes, 'dynamodb', NOW), 10),
+  mirroring: [10, 1_000, 10_000, 100_000].map((n) => mirroring(n, 10)),
+};
 console.log(JSON.stringify(result, null, 2));
 saveResult('cost-model', result);

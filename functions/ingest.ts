@@ -23,10 +23,12 @@ const forwarding = forward && {
 };
 /** A changed monitor or host status reaches a warm container within this time. */
 const MONITOR_CACHE_MS = 30_000;
+/** Live hosts: a retirement or status change reaches every container within a minute. */
+const owners = new WritableOwners(deps.clock);
 
 /** The hot path: metric posts and check reports, every agent, every minute; monitors evaluated on arrival. */
 export const handler = createHttpHandler(
-  createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(MONITOR_CACHE_MS), forwarding),
+  createIngestOperations(owners, new MonitorDirectory(MONITOR_CACHE_MS, owners.hosts), forwarding),
   deps,
   { logger: createLogger({ level: loadLogLevel(), format: 'json' }) },
 );

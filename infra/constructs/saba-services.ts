@@ -1,6 +1,7 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { ENV } from '#shared/config.ts';
 import type { ForwardRules } from '#shared/domain/forwarding.ts';
 import { Compaction } from './compaction.ts';
 import { Forwarder } from './forwarder.ts';
@@ -51,6 +52,8 @@ export class SabaServices extends Construct {
         'Metric posts and check reports: the agents’ every-minute calls, monitors evaluated on arrival',
       memorySize: 512,
       timeout: Duration.seconds(10),
+      // Failures only: every request is in the API's access log already, and lines are billed.
+      environment: { [ENV.logLevel]: 'warn' },
     })
       .bindTable(entities, 'ingest')
       .bindMetrics(metrics, 'write', retentionDays);

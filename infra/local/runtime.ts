@@ -48,8 +48,9 @@ export async function startLocalRuntime(
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);
   const api = createHttpHandler(apiOperations, deps);
+  const owners = new WritableOwners(deps.clock, MONITOR_CACHE_MS);
   const ingest = createHttpHandler(
-    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(MONITOR_CACHE_MS)),
+    createIngestOperations(owners, new MonitorDirectory(MONITOR_CACHE_MS, owners.hosts)),
     deps,
   );
   const server: Server = createLocalServer({

@@ -35,6 +35,9 @@ export interface EntityStore extends MonitoringStore {
     /** The summaries of these hosts (retired and unknown ones are left out): the hot path's small read. */
     getSummaries(orgId: string, hostIds: string[]): Promise<HostSummary[]>;
     putSummary(orgId: string, summary: HostSummary): Promise<void>;
+    /** Records that a summary changed in a way a cache must see (epoch ms), and reads it back. */
+    markChanged(orgId: string, at: number): Promise<void>;
+    changedAt(orgId: string): Promise<number>;
     removeSummary(orgId: string, hostId: string): Promise<void>;
     /** The hosts with these ids (unknown ids are left out), in batches. */
     getMany(orgId: string, hostIds: string[]): Promise<Host[]>;

@@ -8,6 +8,7 @@ import {
   hostKeys,
   hostSummaryKeys,
   hostSummaryPartition,
+  hostsChangedKeys,
   hostsPartition,
   roleMemberKeys,
   roleMembersPartition,
@@ -59,6 +60,19 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
     async getSummaries(orgId, hostIds) {
       const keys = [...new Set(hostIds)].map((id) => hostSummaryKeys(orgId, id));
       return (await batchGetAll(table, keys)).map((i) => JSON.parse(i.doc as string) as HostSummary);
+    },
+
+    async markChanged(orgId, at) {
+      await table.doc.send(
+        new PutCommand({ TableName: table.name, Item: { ...hostsChangedKeys(orgId), at } }),
+      );
+    },
+
+    async changedAt(orgId) {
+      const out = await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: hostsChangedKeys(orgId) }),
+      );
+      return Number(out.Item?.at ?? 0);
     },
 
     async putSummary(orgId, summary) {

@@ -101,3 +101,6 @@ export const hostSummaryKeys = (orgId: string, hostId: string): Key => ({
   pk: hostSummaryPartition(orgId, shardOf({ kind: 'host', id: hostId })),
   sk: hostId,
 });
+
+/** When the organization's host summaries last changed (status, roles, name, retirement): hot-path caches check it. */
+export const hostsChangedKeys = (orgId: string): Key => ({ pk: `O#${orgId}#HSUM`, sk: 'changed' });

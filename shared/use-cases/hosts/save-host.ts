@@ -5,12 +5,13 @@ const pairs = (roles: HostRoles, live: boolean): string[] =>
   live ? Object.entries(roles).flatMap(([service, rs]) => rs.map((role) => `${service}\0${role}`)) : [];
 
 /**
- * Writes the host, then its summary (what the checker reads), then brings the role index in line: every role it now has is (re)written, so a
+ * Writes the host, then its summary (what the checker reads; a change that matters to the ingest
+ * caches is marked, see HostCache), then brings the role index in line: every role it now has is (re)written, so a
  * crash between the two writes heals on the host's next save; roles it lost, or all of them when it
  * is retired, are removed. Readers of the index confirm against the host, so a stale entry is harmless.
  */
 export async function saveHost(
-  deps: Pick<Deps, 'entities'>,
+  deps: Pick<Deps, 'entities' | 'clock'>,
   previous: Host | undefined,
   next: Host,
 ): Promise<void> {
@@ -18,6 +19,10 @@ export async function saveHost(
   await (next.isRetired
     ? deps.entities.hosts.removeSummary(next.orgId, next.id)
     : deps.entities.hosts.putSummary(next.orgId, summaryOf(next)));
+  // Caches of live hosts (ingest) must drop what a retirement, status, role or name change makes stale.
+  const relevant = (h: Host) => JSON.stringify([h.name, h.status, h.isRetired, h.roles]);
+  if (previous && relevant(previous) !== relevant(next))
+    await deps.entities.hosts.markChanged(next.orgId, deps.clock.now());
   const now = new Set(pairs(next.roles, !next.isRetired));
   const before = previous ? pairs(previous.roles, !previous.isRetired) : [];
   const members = deps.entities.roleMembers;

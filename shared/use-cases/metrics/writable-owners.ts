@@ -1,20 +1,30 @@
 import type { Clock } from '../../domain/clock.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
+import { HostCache } from '../hosts/host-cache.ts';
 
 /**
- * Which hosts and services may receive points, remembered for a short while per process, so the
- * hot path does not read the entity table on every post. Only positive answers are remembered: a
- * host registered a second ago can post at once, and a retired one is refused within `ttlMs`.
+ * Which hosts and services may receive points, remembered per process so the hot path does not read
+ * the entity table on every post (hosts: see HostCache; services for `ttlMs`). Only positive answers
+ * are remembered: a host registered a second ago can post at once, and a retired one is refused
+ * within `ttlMs`.
  */
 export class WritableOwners {
   readonly #known = new Map<string, number>();
   readonly #ttlMs: number;
   readonly #clock: Clock;
 
-  constructor(clock: Clock, ttlMs = 60_000) {
+  /** Shared with the monitor directory, so a post reads its host at most once. */
+  readonly hosts: HostCache;
+
+  constructor(
+    clock: Clock,
+    ttlMs = 60_000,
+    hosts = new HostCache(clock, { checkMs: ttlMs, keepMs: ttlMs && 3_600_000 }),
+  ) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
+    this.hosts = hosts;
   }
 
   #fresh(key: string): boolean {
@@ -27,21 +37,12 @@ export class WritableOwners {
     this.#known.set(key, this.#clock.now());
   }
 
-  /** The hosts not seen lately are read in one batch (BatchGetItem of their summaries, 100 keys a request). */
+  /** Every host named must be live (HostCache: a small read per host per hour per process). */
   async assertHosts(deps: Deps, orgId: string, hostIds: Iterable<string>): Promise<void> {
-    const missing = [...new Set(hostIds)].filter((id) => !this.#fresh(`${orgId}\0h\0${id}`));
-    if (missing.length === 0) return;
-    // Summaries first (a few hundred bytes each, half a read unit); the full host item only for a
-    // host without one (saved before summaries existed, or retired).
-    const live = new Set(
-      (await deps.entities.hosts.getSummaries(orgId, missing)).filter((h) => !h.isRetired).map((h) => h.id),
-    );
-    const unsummarized = missing.filter((id) => !live.has(id));
-    if (unsummarized.length > 0)
-      for (const h of await deps.entities.hosts.getMany(orgId, unsummarized)) if (!h.isRetired) live.add(h.id);
-    const unknown = missing.find((id) => !live.has(id));
+    const ids = [...new Set(hostIds)];
+    const live = await this.hosts.live(deps, orgId, ids);
+    const unknown = ids.find((id) => !live.has(id));
     if (unknown !== undefined) throw new NotFoundError(`Host Not Found: ${unknown}`);
-    for (const id of missing) this.#remember(`${orgId}\0h\0${id}`);
   }
 
   async assertService(deps: Deps, orgId: string, name: string): Promise<void> {

@@ -49,8 +49,7 @@ async function hostAverage(
   latest: Record<string, number>,
 ): Promise<number | undefined> {
   // A one-minute window holds only this post's newest values: no read.
-  if (minutes <= 1)
-    return isPseudoMetric(metric) ? pseudoMetricValue(metric, latest) : latest[metric];
+  if (minutes <= 1) return isPseudoMetric(metric) ? pseudoMetricValue(metric, latest) : latest[metric];
   const from = newest - minutes * 60 + 1;
   if (!isPseudoMetric(metric)) {
     const points = await deps.metrics.range(orgId, owner, metric, from, newest, 60);

@@ -1,6 +1,7 @@
 import type { HostSummary } from '../../domain/host.ts';
 import type { Monitor } from '../../domain/monitoring/monitor.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
+import type { HostCache } from '../hosts/host-cache.ts';
 
 /**
  * The monitors of an organization as the hot path sees them, kept for `ttlMs` per process so a post
@@ -9,8 +10,11 @@ import type { EntityDeps } from '../../ports/deps.ts';
 export class MonitorDirectory {
   readonly #cache = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly ttlMs: number;
-  constructor(ttlMs: number) {
+  readonly #hosts?: HostCache;
+  /** With `hosts`, host summaries come from that cache (the one the post's liveness check filled). */
+  constructor(ttlMs: number, hosts?: HostCache) {
     this.ttlMs = ttlMs;
+    if (hosts) this.#hosts = hosts;
   }
 
   #remembered<T>(key: string, now: number, load: () => Promise<T>): Promise<T> {
@@ -30,7 +34,8 @@ export class MonitorDirectory {
   }
 
   /** The host's status and roles, which decide whether and how it is monitored. */
-  host(deps: EntityDeps, orgId: string, hostId: string): Promise<HostSummary | undefined> {
+  async host(deps: EntityDeps, orgId: string, hostId: string): Promise<HostSummary | undefined> {
+    if (this.#hosts) return (await this.#hosts.live(deps, orgId, [hostId])).get(hostId);
     return this.#remembered(`h\0${orgId}\0${hostId}`, deps.clock.now(), async () => {
       const [summary] = await deps.entities.hosts.getSummaries(orgId, [hostId]);
       return summary ?? (await deps.entities.hosts.get(orgId, hostId));
