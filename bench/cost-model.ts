@@ -361,8 +361,20 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
         (shardReads(s.pulseBytes) + (levers.everyPostPulse ? 0 : hosts * m.confirmReadUnitsPerHostRun)) *
           perRead)) /
     1e6;
+  // Alert events: assumed 4 a host-month (two alerts opened and closed), each one email through SES
+  // ($0.10 per 1,000): an SQS send, receive and delete, a notifier invocation (200 ms at 256 MB),
+  // the delivery claim and mark (2 writes), the channel and user reads (2 reads).
+  const events = hosts * 4;
+  const notifier =
+    events *
+    (0.1 / 1000 +
+      (3 * PRICE.sqsPerMillion) / 1e6 +
+      PRICE.lambdaRequestPerMillion / 1e6 +
+      0.2 * 0.25 * PRICE.lambdaGbSecondArm +
+      (2 * PRICE.ddbWritePerMillion + 2 * PRICE.ddbReadPerMillion) / 1e6);
   const common = {
     apiGateway: httpApi(posts),
+    notifier,
     lambda,
     logs,
     liveness,
