@@ -1,12 +1,33 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Context } from 'aws-lambda';
 import { composeAwsDeps } from '#shared/composition/aws.ts';
 import { loadAwsConfig, loadLogLevel, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
 import { apiOperations } from '#shared/http/api-operations.ts';
+import { type ConsoleFiles, consoleResult, isConsolePath } from '#shared/http/console.ts';
+import type { ApiEvent } from '#shared/http/event.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createLogger } from '#shared/logging.ts';
 
-/** Every /api/v0 route except the ingest ones (and API Gateway's $default, which answers 404). */
-export const handler = createHttpHandler(
+const apiHandler = createHttpHandler(
   apiOperations,
   composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl()),
   { logger: createLogger({ level: loadLogLevel(), format: 'json' }) },
 );
+
+/** The console, built into the bundle's `console/` folder at synth (infra/constructs/saba-function.ts). */
+function loadConsole(): ConsoleFiles | undefined {
+  const dir = fileURLToPath(new URL('./console/', import.meta.url));
+  if (!existsSync(dir)) return undefined;
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(`${dir}${name}`, 'utf8')]));
+}
+const consoleFiles = loadConsole();
+
+/**
+ * Every /api/v0 route except the ingest ones (and API Gateway's $default, which answers 404), and
+ * the console's page and files (routes without the authorizer).
+ */
+export const handler = (event: ApiEvent, context: Context) =>
+  event.requestContext.http.method === 'GET' && isConsolePath(event.rawPath)
+    ? Promise.resolve(consoleResult(event.rawPath, consoleFiles))
+    : apiHandler(event, context);

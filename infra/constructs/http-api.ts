@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
   DomainName,
   HttpApi,
-  type HttpMethod,
+  HttpMethod,
+  HttpNoneAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -96,6 +97,19 @@ export class SabaHttpApi extends Construct {
       lintExceptions(mapping, {
         W3005: 'CDK adds DependsOn on the domain it also references; the duplicate dependency is harmless.',
       });
+    // The console's page and files: public (the page asks for a key and keeps it in the tab).
+    for (const path of ['/', '/console/{file}'])
+      for (const r of this.api.addRoutes({
+        path,
+        methods: [HttpMethod.GET],
+        integration: integrations.api,
+        authorizer: new HttpNoneAuthorizer(),
+      }))
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The console’s static page and files hold no data; every API call it makes carries the key.',
+        });
     for (const route of ROUTES) {
       this.api.addRoutes({
         path: route.path,

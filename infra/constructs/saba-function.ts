@@ -17,6 +17,8 @@ export interface SabaFunctionProps {
   memorySize?: number;
   timeout?: Duration;
   environment?: Record<string, string>;
+  /** Builds the web console into the bundle's `console/` folder (the api function serves it). */
+  withConsole?: boolean;
 }
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -130,6 +132,16 @@ export class SabaFunction extends Construct {
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         externalModules: [],
+        ...(props.withConsole && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            // The same Node that runs the CDK app (24, pinned by the project) runs the console build.
+            afterBundling: (inputDir: string, outputDir: string) => [
+              `"${process.execPath}" "${inputDir}/console/build.ts" "${outputDir}/console"`,
+            ],
+          },
+        }),
       },
     });
     lintExceptions(this.fn, {

@@ -42,7 +42,9 @@ export class SabaServices extends Construct {
     }).bindTable(entities, 'authorize');
     const api = new SabaFunction(this, 'ApiFunction', {
       entry: 'api',
-      description: 'Mackerel API v0: hosts, services, roles, metadata, metric reads, monitors, alerts',
+      description:
+        'Mackerel API v0: hosts, services, roles, metadata, metric reads, monitors, alerts; the console',
+      withConsole: true,
     })
       .bindTable(entities, 'api')
       .bindMetrics(metrics, 'read', retentionDays);

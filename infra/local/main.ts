@@ -12,6 +12,8 @@ const runtime = await startLocalRuntime(config, (line) =>
 const lines = [
   `saba is listening on ${runtime.url}  (data: ${config.dataDir})`,
   '',
+  `Console: open ${runtime.url}/ and sign in with your API key.`,
+  '',
   'Point mackerel-agent at it in /etc/mackerel-agent/mackerel-agent.conf:',
   `  apibase = "${runtime.url}"`,
   `  apikey = "<your key>"`,

@@ -12,6 +12,7 @@ import { createLogger } from '#shared/logging.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
+import { buildConsole } from '../../console/build.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
 import { startEmbeddedDynamo } from './embedded-dynamodb.ts';
@@ -55,6 +56,7 @@ export async function startLocalRuntime(
   );
   const server: Server = createLocalServer({
     handlers: { api, ingest },
+    console: await buildConsole(),
     authorize: cachedAuthorizer(
       async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
       AUTH_CACHE_MS,

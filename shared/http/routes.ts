@@ -54,6 +54,8 @@ export const ROUTES = [
   /** saba's role graph read: one metric for every host of the role (not in Mackerel's API). */
   api('GET', '/services/{serviceName}/roles/{roleName}/metrics', 'readRoleMetric'),
 
+  /** saba's read of the graph definitions the agent and plugins created (not in Mackerel's API). */
+  api('GET', '/graph-defs', 'listGraphDefs'),
   api('POST', '/graph-defs/create', 'createGraphDefs'),
   api('DELETE', '/graph-defs', 'deleteGraphDef'),
   api('DELETE', '/services/{serviceName}/graph-defs/{graphName}', 'deleteServiceGraphDef'),

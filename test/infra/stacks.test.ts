@@ -100,7 +100,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     }
   });
 
-  it('puts a cached REQUEST authorizer on X-Api-Key in front of every route', () => {
+  it('puts a cached REQUEST authorizer on X-Api-Key in front of every route but the console’s files', () => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       IdentitySource: ['$request.header.X-Api-Key'],
@@ -110,9 +110,14 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     });
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     const keys = routes.map((r) => r.RouteKey).sort();
-    const expected = [...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort();
+    const console = ['GET /', 'GET /console/{file}'];
+    const expected = [...ROUTES.map((r) => `${r.method} ${r.path}`), '$default', ...console].sort();
     expect(keys).toEqual(expected);
-    for (const route of routes) expect(route.AuthorizationType).toBe('CUSTOM');
+    // Only the console's page and files are public; they hold no data.
+    for (const route of routes)
+      expect(route.AuthorizationType, route.RouteKey).toBe(
+        console.includes(route.RouteKey) ? 'NONE' : 'CUSTOM',
+      );
   });
 
   it('grants each function only its own actions, and none of them Scan', () => {

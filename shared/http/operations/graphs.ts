@@ -13,6 +13,8 @@ import { json, success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
 export const graphOperations = {
+  /** saba's read of the graph definitions (Mackerel has none): what the console draws custom graphs with. */
+  listGraphDefs: async (req, deps) => json({ graphDefs: await deps.entities.graphDefs.list(req.orgId) }),
   createGraphDefs: async (req, deps) => {
     const defs = parseBody(graphDefsSchema, req.body()).map((d) => ({
       name: d.name,

@@ -1,0 +1,82 @@
+/**
+ * The Mackerel API as the console calls it: the key from session storage in the X-Api-Key header
+ * (never in a URL). A 401 or 403 signs out with the server's message.
+ */
+const KEY = 'saba.apiKey';
+
+export class SignedOut extends Error {}
+
+export const session = {
+  key: (): string | null => sessionStorage.getItem(KEY),
+  signIn: (key: string) => sessionStorage.setItem(KEY, key),
+  signOut: () => sessionStorage.removeItem(KEY),
+};
+
+export async function api<T>(
+  path: string,
+  query: Record<string, string | number | string[]> = {},
+): Promise<T> {
+  const key = session.key();
+  if (!key) throw new SignedOut('Sign in with an API key.');
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const one of [v].flat()) params.append(k, String(one));
+  const qs = params.toString();
+  const res = await fetch(`/api/v0${path}${qs ? `?${qs}` : ''}`, { headers: { 'X-Api-Key': key } });
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (res.status === 401 || res.status === 403) {
+    session.signOut();
+    throw new SignedOut(body.error?.message ?? 'That key was refused.');
+  }
+  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+export interface Host {
+  id: string;
+  name: string;
+  displayName?: string;
+  status: string;
+  roles: Record<string, string[]>;
+  memo?: string;
+  meta?: Record<string, unknown>;
+  isRetired?: boolean;
+}
+export interface Point {
+  time: number;
+  value: number;
+}
+export interface Annotation {
+  id: string;
+  title: string;
+  description?: string;
+  from: number;
+  to: number;
+  service: string;
+  roles?: string[];
+}
+export interface Alert {
+  id: string;
+  status: string;
+  monitorId: string;
+  type: string;
+  hostId?: string;
+  value?: number;
+  message?: string;
+  reason?: string;
+  openedAt: number;
+  closedAt?: number;
+}
+export interface Monitor {
+  id: string;
+  name: string;
+  type: string;
+  metric?: string;
+  isMute?: boolean;
+  memo?: string;
+}
+export interface GraphDef {
+  name: string;
+  displayName?: string;
+  unit: string;
+  metrics: { name: string; displayName?: string; isStacked: boolean }[];
+}

@@ -1,0 +1,141 @@
+import uPlot from 'uplot';
+import type { Annotation, Point } from './api.ts';
+import { h } from './dom.ts';
+
+export interface Series {
+  label: string;
+  points: Point[];
+}
+
+export interface ChartSpec {
+  title: string;
+  series: Series[];
+  from: number;
+  to: number;
+  unit?: string;
+  stacked?: boolean;
+  annotations?: Annotation[];
+}
+
+const PALETTE = [
+  '#0b6bcb',
+  '#e65100',
+  '#2e7d32',
+  '#6a1b9a',
+  '#c62828',
+  '#00838f',
+  '#827717',
+  '#ad1457',
+  '#4e342e',
+  '#37474f',
+];
+const UNITS = ['', 'K', 'M', 'G', 'T', 'P'];
+
+/** A value as the graph's unit reads it: bytes in binary steps, percentages with %, others as SI. */
+export function formatValue(v: number | null, unit = 'float'): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  if (unit === 'percentage') return `${v.toFixed(1)}%`;
+  const bytes = unit.startsWith('bytes');
+  const base = bytes ? 1024 : 1000;
+  let i = 0;
+  let x = Math.abs(v);
+  while (x >= base && i < UNITS.length - 1) {
+    x /= base;
+    i++;
+  }
+  const text = `${(Math.sign(v) * x).toFixed(x < 10 && i > 0 ? 1 : x < 10 ? 2 : 0)}${UNITS[i]}${bytes && i > 0 ? 'i' : ''}`;
+  return unit === 'bytes/sec'
+    ? `${text}B/s`
+    : unit === 'bytes'
+      ? `${text}B`
+      : unit === 'seconds'
+        ? `${text}s`
+        : unit === 'milliseconds'
+          ? `${text}ms`
+          : text;
+}
+
+/** Series on one time axis (uPlot wants aligned columns), stacked into running sums when asked. */
+function align(series: Series[], stacked: boolean): uPlot.AlignedData {
+  const times = [...new Set(series.flatMap((s) => s.points.map((p) => p.time)))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns = series.map((s) => {
+    const col: (number | null)[] = new Array(times.length).fill(null);
+    for (const p of s.points) col[index.get(p.time) ?? 0] = p.value;
+    return col;
+  });
+  if (stacked)
+    for (let c = 1; c < columns.length; c++)
+      columns[c] = (columns[c] ?? []).map((v, i) =>
+        v === null ? null : v + ((columns[c - 1] ?? [])[i] ?? 0),
+      );
+  return [times, ...columns];
+}
+
+/**
+ * One graph: a uPlot chart with a legend per series and the annotations drawn as shaded bands (a
+ * line for an instant). The element says how many series and annotations it drew, for people
+ * reading the DOM and for the browser tests.
+ */
+export function chart(spec: ChartSpec): HTMLElement {
+  const drawn = spec.series.filter((s) => s.points.length > 0);
+  const box = h(
+    'div',
+    { class: 'graph', 'data-series': drawn.length, 'data-annotations': 0 },
+    h('h3', {}, spec.title),
+  );
+  if (drawn.length === 0) {
+    box.append(h('div', { class: 'empty' }, 'No data in this range'));
+    return box;
+  }
+  const annotations = (spec.annotations ?? []).filter((a) => a.to >= spec.from && a.from <= spec.to);
+  box.dataset.annotations = String(annotations.length);
+  const opts: uPlot.Options = {
+    width: 400,
+    height: 200,
+    scales: { x: { time: true, range: [spec.from, spec.to] } },
+    axes: [{}, { values: (_u, ticks) => ticks.map((t) => formatValue(t, spec.unit)), size: 60 }],
+    series: [
+      {},
+      ...drawn.map((s, i) => ({
+        label: s.label,
+        stroke: PALETTE[i % PALETTE.length],
+        width: 1.25,
+        ...(spec.stacked && { fill: `${PALETTE[i % PALETTE.length]}33` }),
+        value: (_u: uPlot, v: number | null) => formatValue(v, spec.unit),
+        spanGaps: false,
+      })),
+    ],
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx } = u;
+          ctx.save();
+          for (const a of annotations) {
+            const x0 = u.valToPos(Math.max(a.from, spec.from), 'x', true);
+            const x1 = u.valToPos(Math.min(a.to, spec.to), 'x', true);
+            ctx.fillStyle = 'rgba(255, 152, 0, 0.2)';
+            ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
+            ctx.fillStyle = '#ef6c00';
+            ctx.fillRect(x0, u.bbox.top, 2, u.bbox.height);
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+  const plotBox = h('div', {});
+  box.append(plotBox);
+  if (annotations.length > 0)
+    box.append(
+      h(
+        'div',
+        { class: 'muted annotations' },
+        ...annotations.map((a) => h('span', { title: a.description ?? '' }, `▍${a.title} `)),
+      ),
+    );
+  const plot = new uPlot(opts, align(drawn, spec.stacked ?? false), plotBox);
+  // Fit the card once it is in the page.
+  requestAnimationFrame(() => plot.setSize({ width: Math.max(280, box.clientWidth - 16), height: 200 }));
+  return box;
+}

@@ -1,0 +1,152 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+
+/** Debian's Chromium (`.ci/run` installs it); never skipped. */
+const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots are artifacts of the run, not committed. */
+const ARTIFACTS = 'test-artifacts/console';
+
+const NAMES = [
+  'loadavg1',
+  'loadavg5',
+  'loadavg15',
+  'cpu.user.percentage',
+  'cpu.idle.percentage',
+  'memory.used',
+];
+
+describe('the console in a real browser (Debian Chromium, headless)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const hosts: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`).toBe(
+      true,
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startTestServer();
+    const call = clientFor(server, server.key);
+    // Three agents of shop:web, posting the last 30 minutes the way mackerel-agent does.
+    for (const name of ['web-1', 'web-2', 'web-3']) {
+      const res = await call('POST', '/api/v0/hosts', { name, meta: {}, roleFullnames: ['shop:web'] });
+      hosts.push((res.json as { id: string }).id);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    for (let m = 30; m >= 1; m--) {
+      const time = now - m * 60;
+      await call(
+        'POST',
+        '/api/v0/tsdb',
+        hosts.flatMap((hostId, i) =>
+          NAMES.map((name) => ({
+            hostId,
+            name,
+            time,
+            value: name === 'memory.used' ? 2e9 : 0.2 + i * 0.5 + m / 100,
+          })),
+        ),
+      );
+    }
+    await call('POST', '/api/v0/graph-annotations', {
+      service: 'shop',
+      title: 'deploy 4f2a9c1',
+      description: 'git 4f2a9c1',
+      from: now - 600,
+      to: now - 540,
+    });
+    // An open alert: a host monitor the third host breaches on its next post.
+    await call('POST', '/api/v0/monitors', {
+      type: 'host',
+      name: 'load high',
+      metric: 'loadavg5',
+      operator: '>',
+      warning: 0.9,
+      critical: 1.0,
+      duration: 1,
+      maxCheckAttempts: 1,
+    });
+    // The ingest side sees a new monitor within its 2 s cache (local mode).
+    await new Promise((r) => setTimeout(r, 2100));
+    await call('POST', '/api/v0/tsdb', [{ hostId: hosts[2], name: 'loadavg5', time: now, value: 1.5 }]);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.destroy();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+  it('refuses a wrong key with a sign-in error, not a blank page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('API key').fill('not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    expect(await page.getByLabel('API key').isVisible()).toBe(true);
+    await shot('sign-in-refused');
+  });
+
+  it('signs in with the key, which stays in session storage and never in the URL', async () => {
+    await page.getByLabel('API key').fill(server.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Services' }).waitFor();
+    expect(page.url()).not.toContain(server.key);
+    expect(await page.evaluate(() => sessionStorage.getItem('saba.apiKey'))).toBe(server.key);
+    expect(await page.getByRole('link', { name: 'web' }).count()).toBe(1);
+  });
+
+  it('draws one series per host of a role in one graph, with the deploy annotation on it', async () => {
+    await page.getByRole('link', { name: 'web' }).click();
+    const graph = page.locator('.graph[data-series]').first();
+    await graph.waitFor();
+    expect(await graph.getAttribute('data-series')).toBe('3');
+    expect(await graph.getAttribute('data-annotations')).toBe('1');
+    // The legend names every host.
+    for (const name of ['web-1', 'web-2', 'web-3'])
+      expect(await graph.locator('.u-legend').textContent()).toContain(name);
+    expect(await graph.locator('.annotations').textContent()).toContain('deploy 4f2a9c1');
+    expect(await graph.locator('canvas').count()).toBe(1);
+    await shot('role');
+  });
+
+  it('shows a host’s graphs by metric group, its open alert, and the annotation', async () => {
+    await page.goto(`${server.url}/#/hosts/${hosts[2]}`);
+    const load = page.locator('.graph', { has: page.getByRole('heading', { name: 'loadavg', exact: true }) });
+    await load.waitFor();
+    expect(await load.getAttribute('data-series')).toBe('3');
+    expect(await load.getAttribute('data-annotations')).toBe('1');
+    expect(
+      await page
+        .locator('.graph', { has: page.getByRole('heading', { name: 'cpu', exact: true }) })
+        .getAttribute('data-series'),
+    ).toBe('2');
+    expect(await page.locator('[data-open-alerts]').textContent()).toContain('CRITICAL');
+    await shot('host');
+  });
+
+  it('lists the open alert newest first, linked to its host', async () => {
+    await page.goto(`${server.url}/#/alerts`);
+    const row = page.locator('tr[data-status="open"]').first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('load high');
+    await row.getByRole('link', { name: hosts[2] as string }).click();
+    await page.locator('[data-open-alerts]').waitFor();
+    expect(page.url()).toContain(`#/hosts/${hosts[2]}`);
+  });
+
+  it('sends the key as a header, never as a query parameter', async () => {
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto(`${server.url}/#/services/shop`);
+    await page.locator('.graph[data-series]').first().waitFor();
+    expect(urls.some((u) => u.includes('/api/v0/'))).toBe(true);
+    for (const u of urls) expect(u).not.toContain(server.key);
+  });
+});
