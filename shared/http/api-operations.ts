@@ -1,3 +1,4 @@
+import { dashboardOperations } from './operations/dashboards.ts';
 import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
@@ -22,4 +23,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...graphOperations,
     ...monitorOperations,
     ...notificationOperations,
+    ...dashboardOperations,
   };

@@ -1,9 +1,10 @@
 import type { ApiKey } from '../domain/api-key.ts';
+import type { Dashboard } from '../domain/dashboard.ts';
 import type { GraphAnnotation, GraphDef } from '../domain/graphs.ts';
 import type { Host, HostSummary } from '../domain/host.ts';
 import type { Org } from '../domain/org.ts';
 import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
-import type { MonitoringStore } from './monitoring-store.ts';
+import type { Collection, MonitoringStore } from './monitoring-store.ts';
 
 /**
  * Everything but metrics. Writes are single-item and conditional (no transactions: dynalite has none),
@@ -85,6 +86,7 @@ export interface EntityStore extends MonitoringStore {
     /** Host ids of one role, or of every role of the service. */
     hostIds(orgId: string, service: string, role?: string): Promise<string[]>;
   };
+  dashboards: Collection<Dashboard>;
   graphDefs: {
     list(orgId: string): Promise<GraphDef[]>;
     /** Creates or replaces by name (the agent re-posts its definitions at every start). */

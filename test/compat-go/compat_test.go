@@ -414,3 +414,59 @@ func TestMonitorsRoundTripLikeMkr(t *testing.T) {
 		t.Fatalf("diff after push is not empty:\n%+v\n%+v", after, pulled)
 	}
 }
+
+// Dashboards the way `mkr dashboards pull` and `push` move them: every widget type, unset
+// sub-objects sent as null by the client, pulled to JSON and pushed back unchanged.
+func TestDashboardsPullPushLikeMkr(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	two := int64(2)
+	sent := &mackerel.Dashboard{
+		Title:   "compat board",
+		URLPath: "compat/board",
+		Memo:    "all widget types",
+		Widgets: []mackerel.Widget{
+			{Type: "markdown", Title: "notes", Markdown: "# Runbook\n\n- restart *gently*", Layout: mackerel.Layout{X: 0, Y: 0, Width: 24, Height: 3}},
+			{Type: "graph", Title: "load", Graph: mackerel.Graph{Type: "role", RoleFullName: "compat:web", Name: "loadavg5", IsStacked: true}, Range: mackerel.Range{Type: "relative", Period: 3600, Offset: -600}, ReferenceLines: []mackerel.ReferenceLine{{Label: "limit", Value: 4}}, Layout: mackerel.Layout{X: 0, Y: 3, Width: 12, Height: 8}},
+			{Type: "graph", Title: "svc", Graph: mackerel.Graph{Type: "service", ServiceName: "compat", Name: "custom.requests"}, Range: mackerel.Range{Type: "absolute", Start: 1700000000, End: 1700003600}, Layout: mackerel.Layout{X: 12, Y: 3, Width: 12, Height: 8}},
+			{Type: "value", Title: "errors", Metric: mackerel.Metric{Type: "expression", Expression: "avg(role(compat:web, loadavg5))"}, FractionSize: &two, Suffix: "req", FormatRules: []mackerel.FormatRule{{Name: "bad", Threshold: 10, Operator: ">"}}, Layout: mackerel.Layout{X: 0, Y: 11, Width: 6, Height: 4}},
+			{Type: "alertStatus", Title: "web alerts", RoleFullName: "compat:web", Layout: mackerel.Layout{X: 6, Y: 11, Width: 6, Height: 4}},
+		},
+	}
+	created := r(c.CreateDashboard(sent)).ok(t)
+	if created.ID == "" || created.CreatedAt == 0 || !reflect.DeepEqual(created.Widgets, sent.Widgets) {
+		t.Fatalf("created differs from what was sent:\n%+v\n%+v", created.Widgets, sent.Widgets)
+	}
+	_, err := c.CreateDashboard(&mackerel.Dashboard{Title: "same path", URLPath: "compat/board"})
+	apiStatus(t, err, 409)
+	_, err = c.CreateDashboard(&mackerel.Dashboard{Title: "bad", URLPath: "-nope"})
+	apiStatus(t, err, 400)
+
+	// pull: the list, then each dashboard, into a file.
+	list := r(c.FindDashboards()).ok(t)
+	var listed *mackerel.Dashboard
+	for _, d := range list {
+		if d.ID == created.ID {
+			listed = d
+		}
+	}
+	if listed == nil || listed.Widgets != nil || listed.URLPath != "compat/board" {
+		t.Fatalf("the list should hold the dashboard without its widgets: %+v", listed)
+	}
+	pulled := r(c.FindDashboard(created.ID)).ok(t)
+	file := r(json.MarshalIndent(pulled, "", "    ")).ok(t)
+	// push: the file back, unchanged.
+	var fromFile mackerel.Dashboard
+	ok(t, json.Unmarshal(file, &fromFile))
+	pushed := r(c.UpdateDashboard(fromFile.ID, &fromFile)).ok(t)
+	pushed.UpdatedAt, pulled.UpdatedAt = 0, 0
+	if !reflect.DeepEqual(pushed, pulled) {
+		t.Fatalf("push changed the dashboard:\n%+v\n%+v", pushed, pulled)
+	}
+	deleted := r(c.DeleteDashboard(created.ID)).ok(t)
+	if deleted.ID != created.ID {
+		t.Fatalf("delete answered %+v", deleted)
+	}
+	_, err = c.FindDashboard(created.ID)
+	apiStatus(t, err, 404)
+}

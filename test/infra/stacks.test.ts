@@ -180,6 +180,19 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     }
   });
 
+  it('builds the console into the api function’s bundle (its page, script and stylesheet)', async () => {
+    const { readdirSync, existsSync, readFileSync } = await import('node:fs');
+    const bundles = readdirSync(app.outdir)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => `${app.outdir}/${d}`)
+      .filter((d) => existsSync(`${d}/console/index.html`));
+    expect(bundles).toHaveLength(1);
+    const dir = bundles[0] as string;
+    expect(existsSync(`${dir}/index.mjs`)).toBe(true);
+    expect(readFileSync(`${dir}/console/index.html`, 'utf8')).toMatch(/\/console\/app\.js\?v=[0-9a-f]{12}/);
+    expect(readFileSync(`${dir}/console/app.js`, 'utf8').length).toBeGreaterThan(10_000);
+  });
+
   it('routes the tsdb posts to the ingest function and the rest to the api function', () => {
     const integrations = api.findResources('AWS::ApiGatewayV2::Integration');
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);

@@ -1,5 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dashboard } from '../../domain/dashboard.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
+import { dynamoCollection } from './collection.ts';
 import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
 import { dynamoHosts, dynamoRoleMembers } from './hosts.ts';
 import { dynamoMetadata } from './metadata.ts';
@@ -23,6 +25,7 @@ export function dynamoEntityStore(
     roles: dynamoRoles(table),
     metadata: dynamoMetadata(table),
     graphDefs: dynamoGraphDefs(table),
+    dashboards: dynamoCollection<Dashboard>(table, 'DASHBOARDS'),
     annotations: dynamoAnnotations(table),
     ...dynamoMonitoringStore(table),
   };
