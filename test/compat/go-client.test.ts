@@ -40,6 +40,7 @@ describe('mackerel-client-go against the local server', () => {
       'TestChecksAlertsStatuses',
       'TestNotificationsDowntimesUsers',
       'TestMonitorsRoundTripLikeMkr',
+      'TestDashboardsPullPushLikeMkr',
     ])
       expect(output).toContain(`--- PASS: ${name}`);
   });
