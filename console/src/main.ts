@@ -1,6 +1,7 @@
 import { api, SignedOut, session } from './api.ts';
 import { h, link, render } from './dom.ts';
 import { alertsView, monitorsView } from './views/alerts.ts';
+import { dashboardsView, dashboardView } from './views/dashboards.ts';
 import { hostView } from './views/host.ts';
 import { roleView, serviceView } from './views/service.ts';
 import { hostsView, servicesView } from './views/services.ts';
@@ -27,6 +28,8 @@ function route(hash: string): View {
   if (first === 'hosts') return () => hostsView();
   if (first === 'alerts') return () => alertsView();
   if (first === 'monitors') return () => monitorsView();
+  if (first === 'dashboards' && second) return (r) => dashboardView(second, r);
+  if (first === 'dashboards') return () => dashboardsView();
   return () => servicesView();
 }
 
@@ -42,6 +45,7 @@ async function header(): Promise<void> {
       link('#/hosts', 'Hosts'),
       link('#/alerts', 'Alerts'),
       link('#/monitors', 'Monitors'),
+      link('#/dashboards', 'Dashboards'),
     ),
     h('span', { class: 'org' }, name, ' · '),
     h(

@@ -73,6 +73,41 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
     await new Promise((r) => setTimeout(r, 2100));
     await call('POST', '/api/v0/tsdb', [{ hostId: hosts[2], name: 'loadavg5', time: now, value: 1.5 }]);
 
+    await call('POST', '/api/v0/dashboards', {
+      title: 'Shop overview',
+      urlPath: 'shop/overview',
+      memo: '',
+      widgets: [
+        {
+          type: 'markdown',
+          title: 'notes',
+          markdown:
+            '# Runbook\n\n<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2">\n\n- [evil](javascript:window.__pwned=3)\n- [docs](https://mackerel.io/)',
+          layout: { x: 0, y: 0, width: 24, height: 4 },
+        },
+        {
+          type: 'graph',
+          title: 'web load',
+          graph: { type: 'role', roleFullname: 'shop:web', name: 'loadavg5' },
+          layout: { x: 0, y: 4, width: 12, height: 7 },
+        },
+        {
+          type: 'value',
+          title: 'web-3 load',
+          metric: { type: 'host', hostId: hosts[2], name: 'loadavg5' },
+          fractionSize: 2,
+          suffix: 'procs',
+          layout: { x: 12, y: 4, width: 6, height: 3 },
+        },
+        {
+          type: 'alertStatus',
+          title: 'web',
+          roleFullname: 'shop:web',
+          layout: { x: 18, y: 4, width: 6, height: 3 },
+        },
+      ],
+    });
+
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
@@ -139,6 +174,31 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
     await row.getByRole('link', { name: hosts[2] as string }).click();
     await page.locator('[data-open-alerts]').waitFor();
     expect(page.url()).toContain(`#/hosts/${hosts[2]}`);
+  });
+
+  it('renders a dashboard: a role graph, a value, the role’s alerts, and markdown without script injection', async () => {
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${server.url}/#/dashboards`);
+    await page.getByRole('link', { name: 'Shop overview' }).click();
+    const graph = page.locator('.widget-graph .graph[data-series]');
+    await graph.waitFor();
+    expect(await graph.getAttribute('data-series')).toBe('3');
+    expect(await page.locator('.widget-value [data-value]').getAttribute('data-value')).toBe('1.5');
+    expect(await page.locator('.widget-value').textContent()).toContain('1.50 procs');
+    expect(await page.locator('.widget-alertStatus').textContent()).toContain('CRITICAL 1');
+    const md = page.locator('.widget-markdown');
+    expect(await md.getByRole('heading', { name: 'Runbook' }).count()).toBe(1);
+    expect(await md.textContent()).toContain('<script>window.__pwned = 1</script>');
+    expect(await md.locator('script, img').count()).toBe(0);
+    expect(await md.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await md.getByRole('link', { name: 'docs' }).getAttribute('href')).toBe('https://mackerel.io/');
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(dialogs).toEqual([]);
+    await shot('dashboard');
   });
 
   it('sends the key as a header, never as a query parameter', async () => {
