@@ -4,16 +4,15 @@ import type { Context } from 'aws-lambda';
 import { composeAwsDeps } from '#shared/composition/aws.ts';
 import { loadAwsConfig, loadLogLevel, loadMetricsConfig, loadNotificationQueueUrl } from '#shared/config.ts';
 import { apiOperations } from '#shared/http/api-operations.ts';
-import { type ConsoleFiles, consoleResult, isConsolePath } from '#shared/http/console.ts';
+import type { ConsoleFiles } from '#shared/http/console.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
+import { createPublicHandler, isPublicPath } from '#shared/http/public.ts';
 import { createLogger } from '#shared/logging.ts';
 
-const apiHandler = createHttpHandler(
-  apiOperations,
-  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl()),
-  { logger: createLogger({ level: loadLogLevel(), format: 'json' }) },
-);
+const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl());
+const logger = createLogger({ level: loadLogLevel(), format: 'json' });
+const apiHandler = createHttpHandler(apiOperations, deps, { logger });
 
 /** The console, built into the bundle's `console/` folder at synth (infra/constructs/saba-function.ts). */
 function loadConsole(): ConsoleFiles | undefined {
@@ -21,13 +20,13 @@ function loadConsole(): ConsoleFiles | undefined {
   if (!existsSync(dir)) return undefined;
   return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(`${dir}${name}`, 'utf8')]));
 }
-const consoleFiles = loadConsole();
+const publicPaths = createPublicHandler(deps, loadConsole(), (msg, err) => logger.error(msg, err));
 
 /**
  * Every /api/v0 route except the ingest ones (and API Gateway's $default, which answers 404), and
- * the console's page and files (routes without the authorizer).
+ * the public paths: the console and embed links (routes without the authorizer).
  */
 export const handler = (event: ApiEvent, context: Context) =>
-  event.requestContext.http.method === 'GET' && isConsolePath(event.rawPath)
-    ? Promise.resolve(consoleResult(event.rawPath, consoleFiles))
+  event.requestContext.http.method === 'GET' && isPublicPath(event.rawPath)
+    ? publicPaths(event.rawPath)
     : apiHandler(event, context);

@@ -15,15 +15,21 @@ export const session = {
 export async function api<T>(
   path: string,
   query: Record<string, string | number | string[]> = {},
+  init: { method?: 'POST' | 'DELETE'; body?: unknown } = {},
 ): Promise<T> {
   const key = session.key();
   if (!key) throw new SignedOut('Sign in with an API key.');
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) for (const one of [v].flat()) params.append(k, String(one));
   const qs = params.toString();
-  const res = await fetch(`/api/v0${path}${qs ? `?${qs}` : ''}`, { headers: { 'X-Api-Key': key } });
+  const res = await fetch(`/api/v0${path}${qs ? `?${qs}` : ''}`, {
+    method: init.method ?? 'GET',
+    headers: { 'X-Api-Key': key, ...(init.body !== undefined && { 'Content-Type': 'application/json' }) },
+    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+  });
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (res.status === 401 || res.status === 403) {
+  // A refused read means the key is bad; a refused write may only mean a read-only key.
+  if (res.status === 401 || (res.status === 403 && !init.method)) {
     session.signOut();
     throw new SignedOut(body.error?.message ?? 'That key was refused.');
   }

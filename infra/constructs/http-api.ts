@@ -97,8 +97,9 @@ export class SabaHttpApi extends Construct {
       lintExceptions(mapping, {
         W3005: 'CDK adds DependsOn on the domain it also references; the duplicate dependency is harmless.',
       });
-    // The console's page and files: public (the page asks for a key and keeps it in the tab).
-    for (const path of ['/', '/console/{file}'])
+    // Public: the console's page and files (the page asks for a key and keeps it in the tab), and
+    // embed links (signed, expiring, revocable: checked by the api function).
+    for (const path of ['/', '/console/{file}', '/embed/{token}'])
       for (const r of this.api.addRoutes({
         path,
         methods: [HttpMethod.GET],

@@ -8,6 +8,7 @@ import { apiOperations } from '#shared/http/api-operations.ts';
 import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { createPublicHandler } from '#shared/http/public.ts';
 import { createLogger } from '#shared/logging.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
@@ -56,7 +57,7 @@ export async function startLocalRuntime(
   );
   const server: Server = createLocalServer({
     handlers: { api, ingest },
-    console: await buildConsole(),
+    publicPaths: createPublicHandler(deps, await buildConsole()),
     authorize: cachedAuthorizer(
       async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
       AUTH_CACHE_MS,

@@ -1,8 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
-import { type ConsoleFiles, consoleResult, isConsolePath } from '#shared/http/console.ts';
-import type { AuthContext } from '#shared/http/event.ts';
+import type { ApiResult, AuthContext } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
+import { isPublicPath } from '#shared/http/public.ts';
 import { errorResult, toErrorResult } from '#shared/http/reply.ts';
 import { createRouter } from '#shared/http/router.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
@@ -14,8 +14,8 @@ export interface LocalServerParts {
   handlers: Record<FunctionName, HttpHandler>;
   authorize: (apiKey: string | undefined) => Promise<AuthContext>;
   logger: Logger;
-  /** The built console, served at `/` without a key. */
-  console?: ConsoleFiles;
+  /** The answers needing no key: the console and embed links (shared/http/public.ts). */
+  publicPaths?: (path: string) => Promise<ApiResult>;
 }
 
 const route = createRouter(ROUTES);
@@ -38,18 +38,18 @@ function send(
  * Plain HTTP in, API Gateway v2 events out: the key first (as API Gateway's authorizer does: a
  * request without a valid key is answered, and its connection closed, before its body is read),
  * then the body (API Gateway's 10 MB limit), then the handler of the function that owns the route;
- * unknown routes go to the api function, which answers 404. The console's page and files need no
+ * unknown routes go to the api function, which answers 404. The console and embed links need no
  * key. One log line per request.
  */
-export function createLocalServer({ handlers, authorize, logger, console: files }: LocalServerParts): Server {
+export function createLocalServer({ handlers, authorize, logger, publicPaths }: LocalServerParts): Server {
   return createServer(async (req, res) => {
     const started = performance.now();
     let bytes = 0;
     let org: string | undefined;
     try {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      if ((req.method === 'GET' || req.method === 'HEAD') && isConsolePath(path)) {
-        bytes = send(res, consoleResult(path, files));
+      if ((req.method === 'GET' || req.method === 'HEAD') && publicPaths && isPublicPath(path)) {
+        bytes = send(res, await publicPaths(path));
         return;
       }
       const key = req.headers['x-api-key'];

@@ -1,4 +1,5 @@
 import { dashboardOperations } from './operations/dashboards.ts';
+import { embedOperations } from './operations/embeds.ts';
 import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
@@ -24,4 +25,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...monitorOperations,
     ...notificationOperations,
     ...dashboardOperations,
+    ...embedOperations,
   };

@@ -92,6 +92,10 @@ export const ROUTES = [
   api('GET', '/dashboards/{dashboardId}', 'getDashboard'),
   api('PUT', '/dashboards/{dashboardId}', 'updateDashboard'),
   api('DELETE', '/dashboards/{dashboardId}', 'deleteDashboard'),
+  /** saba's embeddable graphs (not in Mackerel's API); the links themselves are GET /embed/<token>. */
+  api('GET', '/embeds', 'listEmbeds'),
+  api('POST', '/embeds', 'createEmbed'),
+  api('DELETE', '/embeds/{embedId}', 'revokeEmbed'),
   api('GET', '/downtimes', 'listDowntimes'),
   api('POST', '/downtimes', 'createDowntime'),
   api('PUT', '/downtimes/{downtimeId}', 'updateDowntime'),

@@ -1,5 +1,6 @@
 import type { ApiKey } from '../domain/api-key.ts';
 import type { Dashboard } from '../domain/dashboard.ts';
+import type { Embed } from '../domain/embed.ts';
 import type { GraphAnnotation, GraphDef } from '../domain/graphs.ts';
 import type { Host, HostSummary } from '../domain/host.ts';
 import type { Org } from '../domain/org.ts';
@@ -87,6 +88,13 @@ export interface EntityStore extends MonitoringStore {
     hostIds(orgId: string, service: string, role?: string): Promise<string[]>;
   };
   dashboards: Collection<Dashboard>;
+  embeds: Collection<Embed>;
+  /** Each organization's secret for signing embed links. */
+  embedSecrets: {
+    get(orgId: string): Promise<string | undefined>;
+    /** Stores it if the organization has none; false when it had one. */
+    create(orgId: string, secret: string): Promise<boolean>;
+  };
   graphDefs: {
     list(orgId: string): Promise<GraphDef[]>;
     /** Creates or replaces by name (the agent re-posts its definitions at every start). */

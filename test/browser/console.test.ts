@@ -201,6 +201,27 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
     await shot('dashboard');
   });
 
+  it('makes an embed link that opens without a key, in a browser that never signed in', async () => {
+    await page.goto(`${server.url}/#/services/shop/roles/web`);
+    await page.getByRole('button', { name: 'Embed' }).click();
+    const link = page.getByRole('link', { name: 'embed link (30 days)' });
+    await link.waitFor();
+    const url = (await link.getAttribute('href')) as string;
+    expect(url).not.toContain(server.key);
+    const stranger = await browser.newContext();
+    try {
+      const other = await stranger.newPage();
+      const res = await other.goto(url);
+      expect(res?.status()).toBe(200);
+      expect(await other.locator('svg polyline.series').count()).toBe(3);
+      await other.screenshot({ path: `${ARTIFACTS}/embed.png` });
+      const forged = await other.goto(`${url.slice(0, -3)}abc`);
+      expect(forged?.status()).toBe(403);
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('sends the key as a header, never as a query parameter', async () => {
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));

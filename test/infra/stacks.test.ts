@@ -110,7 +110,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     });
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     const keys = routes.map((r) => r.RouteKey).sort();
-    const console = ['GET /', 'GET /console/{file}'];
+    const console = ['GET /', 'GET /console/{file}', 'GET /embed/{token}'];
     const expected = [...ROUTES.map((r) => `${r.method} ${r.path}`), '$default', ...console].sort();
     expect(keys).toEqual(expected);
     // Only the console's page and files are public; they hold no data.

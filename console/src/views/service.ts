@@ -88,6 +88,46 @@ export async function serviceView(service: string, rerender: () => void): Promis
   );
 }
 
+/**
+ * Makes a link to this graph that anyone can open for 30 days (a write key is needed; the link can
+ * be revoked with DELETE /api/v0/embeds/<id>).
+ */
+function embedButton(service: string, role: string, metric: string): HTMLElement {
+  const out = h('span', { class: 'embed-link' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        const { from, to } = window();
+        try {
+          const { url } = await api<{ url: string }>(
+            '/embeds',
+            {},
+            {
+              method: 'POST',
+              body: {
+                title: `${service}:${role} ${metric}`,
+                graph: { type: 'role', roleFullname: `${service}:${role}`, name: metric },
+                range: { type: 'relative', period: to - from },
+                expiresAt: Math.floor(Date.now() / 1000) + 30 * 86400,
+              },
+            },
+          );
+          const full = `${location.origin}${url}`;
+          out.replaceChildren(
+            h('a', { href: full, target: '_blank', rel: 'noopener' }, 'embed link (30 days)'),
+          );
+        } catch (err) {
+          out.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+        }
+      },
+    },
+    'Embed',
+  );
+  return h('span', {}, button, ' ', out);
+}
+
 /** A role: one metric of all its hosts drawn together, with a legend per host, and the host list. */
 export async function roleView(service: string, role: string, rerender: () => void): Promise<Node> {
   const { from, to } = window();
@@ -102,7 +142,7 @@ export async function roleView(service: string, role: string, rerender: () => vo
     {},
     h('h1', {}, link(`#/services/${encodeURIComponent(service)}`, service), ` : ${role}`),
     rangePicker(rerender),
-    h('div', { class: 'toolbar' }, 'Metric ', select),
+    h('div', { class: 'toolbar' }, 'Metric ', select, embedButton(service, role, chosen)),
     await roleGraph(service, role, chosen, hosts, annotations),
     h('h2', {}, `Hosts (${hosts.length})`),
     h(

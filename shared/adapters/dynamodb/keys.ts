@@ -104,3 +104,6 @@ export const hostSummaryKeys = (orgId: string, hostId: string): Key => ({
 
 /** When the organization's host summaries last changed (status, roles, name, retirement): hot-path caches check it. */
 export const hostsChangedKeys = (orgId: string): Key => ({ pk: `O#${orgId}#HSUM`, sk: 'changed' });
+
+/** The organization's embed signing secret. */
+export const embedSecretKeys = (orgId: string): Key => ({ pk: `O#${orgId}#EMBEDKEY`, sk: '-' });
