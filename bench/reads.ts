@@ -6,10 +6,7 @@
  * - a 30-day graph of one metric of one host (720 hourly averages).
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
-import type { NamedPoint } from '#shared/domain/metrics.ts';
-import { api, percentile, registerHosts, saveResult, startSaba } from './support.ts';
+import { api, percentile, saveResult, seededRole, startSaba } from './support.ts';
 
 const HOSTS = 20;
 const DAYS = 30;
@@ -27,36 +24,11 @@ const NAMES = [
 ];
 const RUNS = 30;
 
-const first = await startSaba();
-const ids = await registerHosts(first.url, HOSTS, ['bench:web']);
-await first.stop();
-
-const now = Math.floor(Date.now() / 1000);
-const start = now - DAYS * 86400;
-const seedStarted = performance.now();
-const store = await DuckDbMetricStore.open(join(first.dataDir, 'metrics.duckdb'));
-for (let day = 0; day < DAYS; day++) {
-  await Promise.all(
-    ids.map((id, h) => {
-      const points: NamedPoint[] = [];
-      for (let m = 0; m < 1440; m++) {
-        const time = start + day * 86400 + m * 60;
-        for (const [j, name] of NAMES.entries())
-          points.push({ name, time, value: Math.sin((time / 3600 + h) / 3) * 10 + j * 100 });
-      }
-      return store.write('default', { kind: 'host', id }, points, now);
-    }),
-  );
-  // as the server's 10-minute compaction would have, day by day (archive batches stay time-ordered)
-  await store.compact(Math.min(now, start + (day + 1) * 86400 + 26 * 3600), 460);
-}
-await store.compact(now, 460);
-await store.close();
-const seedSeconds = (performance.now() - seedStarted) / 1000;
+const { dataDir, ids, now, start, seedSeconds } = await seededRole(HOSTS, DAYS, NAMES);
 console.log(`seeded ${HOSTS * DAYS * 1440 * NAMES.length} points in ${seedSeconds.toFixed(1)} s`);
 
 const restartStarted = performance.now();
-const server = await startSaba(first.dataDir);
+const server = await startSaba(dataDir);
 const restartMs = performance.now() - restartStarted;
 
 async function time(label: string, path: string, check: (body: Record<string, unknown>) => void) {
@@ -105,5 +77,5 @@ try {
   console.log(`restart on the seeded data dir (until the first answer): ${Math.round(restartMs)} ms`);
 } finally {
   await server.stop();
-  rmSync(first.dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
 }

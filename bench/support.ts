@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import type { NamedPoint } from '#shared/domain/metrics.ts';
 import { freePort } from '../test/support/ports.ts';
 
 export const BENCH_KEY = 'bench-key-0123456789abcdef';
@@ -104,3 +106,35 @@ export function saveResult(name: string, result: unknown): void {
 
 export const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+
+/**
+ * A data dir holding `hosts` hosts of the role bench:web with `days` days of 1-minute points for
+ * each name, seeded straight into the DuckDB store (the server stopped), compacted day by day as
+ * the server would have. Start the server on `dataDir` afterwards.
+ */
+export async function seededRole(hosts: number, days: number, names: string[]) {
+  const first = await startSaba();
+  const ids = await registerHosts(first.url, hosts, ['bench:web']);
+  await first.stop();
+  const now = Math.floor(Date.now() / 1000);
+  const start = now - days * 86400;
+  const started = performance.now();
+  const store = await DuckDbMetricStore.open(join(first.dataDir, 'metrics.duckdb'));
+  for (let day = 0; day < days; day++) {
+    await Promise.all(
+      ids.map((id, h) => {
+        const points: NamedPoint[] = [];
+        for (let m = 0; m < 1440; m++) {
+          const time = start + day * 86400 + m * 60;
+          for (const [j, name] of names.entries())
+            points.push({ name, time, value: Math.sin((time / 3600 + h) / 3) * 10 + j * 100 });
+        }
+        return store.write('default', { kind: 'host', id }, points, now);
+      }),
+    );
+    await store.compact(Math.min(now, start + (day + 1) * 86400 + 26 * 3600), 460);
+  }
+  await store.compact(now, 460);
+  await store.close();
+  return { dataDir: first.dataDir, ids, now, start, seedSeconds: (performance.now() - started) / 1000 };
+}

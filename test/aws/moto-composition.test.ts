@@ -169,6 +169,33 @@ describe('the deployed functions against moto', () => {
     process.env.TEST_HOST_ID = hostId;
   });
 
+  it('serves an embed link through the api function without any authorizer context', async () => {
+    const hostId = process.env.TEST_HOST_ID as string;
+    const created = await call('api', 'POST', '/api/v0/embeds', {
+      graph: { type: 'host', hostId, name: 'loadavg5' },
+      range: { type: 'relative', period: 3600 },
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const { url } = JSON.parse(created.body) as { url: string };
+    const open = async (path: string) =>
+      (await fns.api(
+        {
+          rawPath: path,
+          rawQueryString: '',
+          headers: {},
+          isBase64Encoded: false,
+          requestContext: { http: { method: 'GET' } },
+        } as unknown as ApiEvent,
+        { awsRequestId: 'moto-embed' },
+      )) as ApiResult;
+    const svg = await open(url);
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers?.['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.body.match(/<polyline class="series"/g)).toHaveLength(1);
+    expect((await open(`${url.slice(0, -2)}zz`)).statusCode).toBe(403);
+  });
+
   it('mirrors the chosen metric into CloudWatch through the forward queue, readable with GetMetricData', async () => {
     const hostId = process.env.TEST_HOST_ID as string;
     const event = await sqsEvent(queues.forward as string);
