@@ -53,6 +53,8 @@ export const ROUTES = [
   api('GET', '/services/{serviceName}/metrics', 'readServiceMetric'),
   /** saba's role graph read: one metric for every host of the role (not in Mackerel's API). */
   api('GET', '/services/{serviceName}/roles/{roleName}/metrics', 'readRoleMetric'),
+  /** saba's expression graph read: `{series: [[points]]}` (not in Mackerel's API). */
+  api('GET', '/expression', 'readExpression'),
 
   /** saba's read of the graph definitions the agent and plugins created (not in Mackerel's API). */
   api('GET', '/graph-defs', 'listGraphDefs'),

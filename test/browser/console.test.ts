@@ -105,6 +105,12 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
           roleFullname: 'shop:web',
           layout: { x: 18, y: 4, width: 6, height: 3 },
         },
+        {
+          type: 'graph',
+          title: 'web load, averaged',
+          graph: { type: 'expression', expression: 'avg(role(shop:web, loadavg5))' },
+          layout: { x: 12, y: 7, width: 12, height: 7 },
+        },
       ],
     });
 
@@ -184,9 +190,11 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
     });
     await page.goto(`${server.url}/#/dashboards`);
     await page.getByRole('link', { name: 'Shop overview' }).click();
-    const graph = page.locator('.widget-graph .graph[data-series]');
+    const graph = page.locator('.widget-graph .graph[data-series]', { hasText: 'web load' }).first();
     await graph.waitFor();
     expect(await graph.getAttribute('data-series')).toBe('3');
+    const averaged = page.locator('.widget-graph .graph[data-series]', { hasText: 'web load, averaged' });
+    expect(await averaged.getAttribute('data-series')).toBe('1');
     expect(await page.locator('.widget-value [data-value]').getAttribute('data-value')).toBe('1.5');
     expect(await page.locator('.widget-value').textContent()).toContain('1.50 procs');
     expect(await page.locator('.widget-alertStatus').textContent()).toContain('CRITICAL 1');

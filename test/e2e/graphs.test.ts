@@ -37,6 +37,50 @@ describe('graph definitions and annotations', () => {
     });
   });
 
+  it('reads the definitions back for the console (GET /graph-defs)', async () => {
+    const { graphDefs } = (await call('GET', '/api/v0/graph-defs')).json as { graphDefs: { name: string }[] };
+    expect(graphDefs.map((d) => d.name)).toEqual(expect.arrayContaining(['custom.nginx', 'custom.wild.#']));
+  });
+
+  it('evaluates an expression over a range for graphs, and refuses a broken one with 400', async () => {
+    const now = Math.floor(Date.now() / 1000 / 60) * 60;
+    const ids: string[] = [];
+    for (const [i, name] of ['ex-1', 'ex-2'].entries()) {
+      const { id } = (await call('POST', '/api/v0/hosts', { name, meta: {}, roleFullnames: ['shop:web'] }))
+        .json as {
+        id: string;
+      };
+      ids.push(id);
+      await call('POST', '/api/v0/tsdb', [
+        { hostId: id, name: 'loadavg5', time: now - 120, value: 1 + i },
+        { hostId: id, name: 'loadavg5', time: now - 60, value: 3 + i },
+      ]);
+    }
+    const read = async (expression: string) =>
+      call(
+        'GET',
+        `/api/v0/expression?expression=${encodeURIComponent(expression)}&from=${now - 600}&to=${now}`,
+      );
+    const avg = (await read('avg(role(shop:web, loadavg5))')).json as {
+      series: { time: number; value: number }[][];
+    };
+    expect(avg.series).toEqual([
+      [
+        { time: now - 120, value: 1.5 },
+        { time: now - 60, value: 3.5 },
+      ],
+    ]);
+    const both = (await read('group(role(shop:web, loadavg5))')).json as { series: unknown[] };
+    expect(both.series).toHaveLength(2);
+    const scaled = (await read(`scale(host(${ids[0]}, loadavg5), 10)`)).json as {
+      series: { value: number }[][];
+    };
+    expect(scaled.series[0]?.map((p) => p.value)).toEqual([10, 30]);
+    const broken = await read('avg(role(shop:web, loadavg5)');
+    expect(broken.status).toBe(400);
+    expect((broken.json as { error: { message: string } }).error.message).toMatch(/Invalid expression/);
+  });
+
   it('refuses bad definitions as a whole, and deletes by name (400 when absent)', async () => {
     const bad = [
       [{ name: 'nginx', metrics: [{ name: 'nginx.x', isStacked: false }] }],

@@ -81,6 +81,19 @@ describe('expressions', () => {
     expect(evaluateExpression(maxed, data(maxed.refs, [[new Map([[0, 1]])], [new Map([[0, 7]])]]))).toBe(7);
   });
 
+  it('takes arguments unquoted, as Mackerel writes them: host ids, wildcards, service:role', () => {
+    const parsed = parseExpression(
+      'max(role(my-service:db, loadavg5)) + scale(host(22CXRB3pZmu, memory.*), 2)*3',
+    );
+    expect(parsed.refs).toEqual([
+      { kind: 'role', fullname: 'my-service:db', metric: 'loadavg5' },
+      { kind: 'host', hostId: '22CXRB3pZmu', metric: 'memory.*' },
+    ]);
+    const v = evaluateExpression(parsed, data(parsed.refs, [[new Map([[60, 1]])], [new Map([[60, 2]])]]));
+    expect(v).toBe(1 + 2 * 2 * 3);
+    expect(() => parseExpression('avg(loadavg5)')).toThrow();
+  });
+
   it('refuses what it cannot evaluate, with a reason', () => {
     for (const bad of [
       '',

@@ -7,6 +7,7 @@ import { rangePicker } from './shared.ts';
 
 interface Source {
   type: 'host' | 'role' | 'service' | 'expression' | 'query' | 'unknown';
+  expression?: string;
   hostId?: string;
   roleFullname?: string;
   serviceName?: string;
@@ -107,7 +108,23 @@ async function graphWidget(w: Widget): Promise<Node> {
     );
     return chart({ title: w.title || g.name, series, from, to });
   }
-  return h('div', {}, h('h3', {}, w.title), notDrawn('Expression and query graphs'));
+  if (g?.type === 'expression' && g.expression) {
+    const { series } = await api<{ series: Point[][] }>('/expression', {
+      expression: g.expression,
+      from,
+      to,
+    });
+    return chart({
+      title: w.title || g.expression,
+      series: series.map((points, i) => ({
+        label: series.length === 1 ? 'expression' : `#${i + 1}`,
+        points,
+      })),
+      from,
+      to,
+    });
+  }
+  return h('div', {}, h('h3', {}, w.title), notDrawn('Query graphs (PromQL-style)'));
 }
 
 async function valueWidget(w: Widget): Promise<Node> {
@@ -126,7 +143,15 @@ async function valueWidget(w: Widget): Promise<Node> {
       { name: m.name, from: to - 3600, to },
     );
     value = metrics.at(-1)?.value ?? null;
-  } else return h('div', {}, h('h3', {}, w.title), notDrawn('Expression and query values'));
+  } else if (m?.type === 'expression' && m.expression) {
+    const to = Math.floor(Date.now() / 1000);
+    const { series } = await api<{ series: Point[][] }>('/expression', {
+      expression: m.expression,
+      from: to - 3600,
+      to,
+    });
+    value = series[0]?.at(-1)?.value ?? null;
+  } else return h('div', {}, h('h3', {}, w.title), notDrawn('Query values (PromQL-style)'));
   const rule = (w.formatRules ?? []).find(
     (r) => value !== null && (r.operator === '>' ? value > r.threshold : value < r.threshold),
   );

@@ -39,8 +39,10 @@ const FUNCTIONS = new Set([
 
 function tokenize(src: string): string[] {
   const tokens: string[] = [];
+  // A number; a quoted string; a bare word (a function name, or an argument as Mackerel writes them
+  // unquoted: host ids, metric names with wildcards, service:role); an operator.
   const re =
-    /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z_][A-Za-z0-9_]*)|([-+*/(),]))/y;
+    /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![A-Za-z0-9_.:%#]))|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z0-9_%#][A-Za-z0-9_.:%#*-]*)|([-+*/(),]))/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
@@ -93,10 +95,12 @@ export function parseExpression(src: string): ParsedExpression {
       take(')');
       return inner;
     }
-    if (/^\d/.test(tok)) return { t: 'num', v: Number(tok) };
+    if (/^\d/.test(tok) && Number.isFinite(Number(tok))) return { t: 'num', v: Number(tok) };
     if (tok.startsWith('"') || tok.startsWith("'"))
       return { t: 'str', v: tok.slice(1, -1).replace(/\\(.)/g, '$1') };
-    if (!/^[A-Za-z_]/.test(tok)) throw new ExpressionError(`unexpected ${JSON.stringify(tok)}`);
+    if (/^[-+*/(),]$/.test(tok)) throw new ExpressionError(`unexpected ${JSON.stringify(tok)}`);
+    // A bare word not called as a function is an unquoted argument (host(abc, loadavg5)).
+    if (peek() !== '(') return { t: 'str', v: tok };
     if (!FUNCTIONS.has(tok)) throw new ExpressionError(`unknown function ${tok}`);
     take('(');
     const args: Node[] = [];
@@ -111,7 +115,7 @@ export function parseExpression(src: string): ParsedExpression {
     return call(tok, args);
   };
   const str = (n: Node | undefined, what: string): string => {
-    if (n?.t !== 'str' || n.v === '') throw new ExpressionError(`${what} must be a quoted string`);
+    if (n?.t !== 'str' || n.v === '') throw new ExpressionError(`${what} must be a name`);
     return n.v;
   };
   const call = (fn: string, args: Node[]): Node => {
@@ -235,6 +239,13 @@ export function evaluateExpression(
   let newest: [number, number] | undefined;
   for (const [t, x] of series) if (Number.isFinite(x) && (!newest || t > newest[0])) newest = [t, x];
   return newest?.[1];
+}
+
+/** Every series the expression evaluates to (a constant has none): what a graph of it draws. */
+export function evaluateExpressionSeries(parsed: ParsedExpression, fetched: Map<string, Series[]>): Series[] {
+  const v = evalNode(parsed.root, fetched);
+  if (typeof v === 'number') return [];
+  return v.map((s) => new Map([...s].filter(([, x]) => Number.isFinite(x))));
 }
 
 export { refKey as seriesRefKey };

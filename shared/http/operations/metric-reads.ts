@@ -1,5 +1,8 @@
 import type { MetricOwner } from '../../domain/metrics.ts';
-import { parseRangeQuery } from '../../schemas/metrics.ts';
+import { ExpressionError } from '../../domain/monitoring/expression.ts';
+import { ValidationError } from '../../errors.ts';
+import { epochParam, parseRangeQuery } from '../../schemas/metrics.ts';
+import { readExpression } from '../../use-cases/metrics/expression-reads.ts';
 import {
   latestValues,
   metricNames,
@@ -32,6 +35,20 @@ export const metricReadOperations = {
         range(req),
       ),
     }),
+  readExpression: async (req, deps) => {
+    const expression = req.query.get('expression');
+    if (!expression || expression.length > 4096)
+      throw new ValidationError('expression is required (at most 4,096 characters).');
+    const from = epochParam(req.query.get('from'), 'from');
+    const to = epochParam(req.query.get('to'), 'to');
+    if (from > to) throw new ValidationError('from must not be after to.');
+    try {
+      return json({ series: await readExpression(deps, req.orgId, expression, from, to) });
+    } catch (err) {
+      if (err instanceof ExpressionError) throw new ValidationError(`Invalid expression: ${err.message}`);
+      throw err;
+    }
+  },
   readLatestValues: async (req, deps) =>
     json({ tsdbLatest: await latestValues(deps, req.orgId, req.query.all('hostId'), req.query.all('name')) }),
 } satisfies Record<string, Operation>;
