@@ -11,15 +11,16 @@ export const RANGES = [
 export type RangeName = (typeof RANGES)[number][0];
 
 const STORE = 'saba.range';
+/** One hour by default: a host that has just started posting shows its graphs filling in at once. */
 export function currentRange(): RangeName {
   const saved = sessionStorage.getItem(STORE);
-  return (RANGES.find(([n]) => n === saved)?.[0] ?? '1d') as RangeName;
+  return (RANGES.find(([n]) => n === saved)?.[0] ?? '1h') as RangeName;
 }
 export function setRange(name: RangeName): void {
   sessionStorage.setItem(STORE, name);
 }
 export function window(name: RangeName = currentRange()): { from: number; to: number } {
-  const seconds = RANGES.find(([n]) => n === name)?.[1] ?? 86400;
+  const seconds = RANGES.find(([n]) => n === name)?.[1] ?? 3600;
   const to = Math.floor(Date.now() / 1000);
   return { from: to - seconds, to };
 }
