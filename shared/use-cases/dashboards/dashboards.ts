@@ -24,11 +24,9 @@ function checkWidgets(body: DashboardBody): void {
   }
 }
 
-async function assertFreeUrlPath(deps: EntityDeps, orgId: string, urlPath: string, except?: string) {
-  const taken = (await deps.entities.dashboards.list(orgId)).find(
-    (d) => d.urlPath === urlPath && d.id !== except,
-  );
-  if (taken) throw new ConflictError(`urlPath ${JSON.stringify(urlPath)} is used by another dashboard.`);
+function assertFreeUrlPath(existing: Dashboard[], urlPath: string, except?: string): void {
+  if (existing.some((d) => d.urlPath === urlPath && d.id !== except))
+    throw new ConflictError(`urlPath ${JSON.stringify(urlPath)} is used by another dashboard.`);
 }
 
 const toDashboard = (id: string, body: DashboardBody, createdAt: number, updatedAt: number): Dashboard => ({
@@ -58,9 +56,10 @@ export async function createDashboard(
   body: DashboardBody,
 ): Promise<Dashboard> {
   checkWidgets(body);
-  if ((await deps.entities.dashboards.list(orgId)).length >= MAX_DASHBOARDS)
+  const existing = await deps.entities.dashboards.list(orgId);
+  if (existing.length >= MAX_DASHBOARDS)
     throw new ForbiddenError(`An organization may have at most ${MAX_DASHBOARDS} dashboards.`);
-  await assertFreeUrlPath(deps, orgId, body.urlPath);
+  assertFreeUrlPath(existing, body.urlPath);
   const now = epochSeconds(deps.clock);
   const dashboard = toDashboard(deps.newId(), body, now, now);
   await deps.entities.dashboards.put(orgId, dashboard);
@@ -75,7 +74,7 @@ export async function updateDashboard(
 ): Promise<Dashboard> {
   const current = await getDashboard(deps, orgId, id);
   checkWidgets(body);
-  await assertFreeUrlPath(deps, orgId, body.urlPath, id);
+  assertFreeUrlPath(await deps.entities.dashboards.list(orgId), body.urlPath, id);
   const dashboard = toDashboard(id, body, current.createdAt, epochSeconds(deps.clock));
   await deps.entities.dashboards.put(orgId, dashboard);
   return dashboard;

@@ -7,7 +7,7 @@ import { renderSvgChart, type SvgSeries } from '../../domain/svg-chart.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps, EntityDeps } from '../../ports/deps.ts';
 import type { EmbedBody } from '../../schemas/embeds.ts';
-import { readRoleMetric } from '../metrics/read-metrics.ts';
+import { readRoleSeries } from '../metrics/read-metrics.ts';
 
 const YEAR = 366 * 86400;
 /** One answer for a forged, altered, expired or revoked link: it tells nothing about the graph. */
@@ -91,10 +91,9 @@ export async function renderEmbed(deps: Deps, token: string): Promise<string> {
   let series: SvgSeries[];
   if (g.type === 'role') {
     const { service, role } = parseRoleFullname(g.roleFullname);
-    const byHost = await readRoleMetric(deps, claims.o, service, role, { name: g.name, from, to });
-    const hosts = await deps.entities.hosts.getMany(claims.o, Object.keys(byHost));
-    const names = new Map(hosts.map((x) => [x.id, x.displayName || x.name]));
-    series = Object.entries(byHost).map(([id, points]) => ({ label: names.get(id) ?? id, points }));
+    const read = await readRoleSeries(deps, claims.o, service, role, { name: g.name, from, to });
+    const names = new Map(read.hosts.map((x) => [x.id, x.displayName || x.name]));
+    series = Object.entries(read.series).map(([id, points]) => ({ label: names.get(id) ?? id, points }));
   } else {
     const owner: MetricOwner =
       g.type === 'host' ? { kind: 'host', id: g.hostId } : { kind: 'service', id: g.serviceName };

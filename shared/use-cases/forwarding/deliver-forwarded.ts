@@ -23,7 +23,8 @@ export async function deliverForwarded(
   namespace: string,
   messages: QueuedBatch[],
 ): Promise<{ failed: string[]; sent: number; calls: number }> {
-  const calls: { ids: string[]; points: ForwardedPoint[]; bytes: number }[] = [];
+  /** `shared`: other messages may join the call (not the parts of a split message). */
+  const calls: { ids: string[]; points: ForwardedPoint[]; bytes: number; shared: boolean }[] = [];
   for (const message of messages) {
     const bytes = message.points.reduce((s, p) => s + datumBytes(p), 0);
     if (message.points.length > MAX_DATUMS_PER_CALL || bytes > MAX_BYTES_PER_CALL) {
@@ -33,20 +34,20 @@ export async function deliverForwarded(
           ids: [message.id],
           points: message.points.slice(i, i + MAX_DATUMS_PER_CALL / 2),
           bytes: 0,
+          shared: false,
         });
       continue;
     }
     const last = calls.at(-1);
     if (
-      last &&
-      last.bytes > 0 &&
+      last?.shared &&
       last.points.length + message.points.length <= MAX_DATUMS_PER_CALL &&
       last.bytes + bytes <= MAX_BYTES_PER_CALL
     ) {
       last.ids.push(message.id);
       last.points.push(...message.points);
       last.bytes += bytes;
-    } else calls.push({ ids: [message.id], points: [...message.points], bytes });
+    } else calls.push({ ids: [message.id], points: [...message.points], bytes, shared: true });
   }
   const failed = new Set<string>();
   let sent = 0;

@@ -1,4 +1,3 @@
-import type { Clock } from '../../domain/clock.ts';
 import type { HostSummary } from '../../domain/host.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
 
@@ -15,20 +14,20 @@ interface OrgHosts {
  * read at most every `checkMs`: when it moved, the organization's entries are dropped. So a post
  * costs one small read per host per hour per process instead of one per post, and a retired host is
  * refused within `checkMs`. Only live hosts are kept: a host registered a second ago posts at once.
+ * `checkMs` 0 keeps nothing (every call reads).
  */
 export class HostCache {
   readonly #orgs = new Map<string, OrgHosts>();
-  readonly #clock: Clock;
   readonly #checkMs: number;
   readonly #keepMs: number;
 
-  constructor(clock: Clock, options: { checkMs?: number; keepMs?: number } = {}) {
-    this.#clock = clock;
+  constructor(options: { checkMs?: number; keepMs?: number } = {}) {
     this.#checkMs = options.checkMs ?? 60_000;
-    this.#keepMs = options.keepMs ?? 3_600_000;
+    this.#keepMs = options.keepMs ?? (this.#checkMs > 0 ? 3_600_000 : 0);
   }
 
-  async #org(deps: EntityDeps, orgId: string, now: number): Promise<OrgHosts> {
+  async #org(deps: EntityDeps, orgId: string, now: number): Promise<OrgHosts | undefined> {
+    if (this.#keepMs === 0) return undefined;
     let org = this.#orgs.get(orgId);
     if (!org) {
       if (this.#orgs.size > 10_000) this.#orgs.clear();
@@ -46,12 +45,12 @@ export class HostCache {
 
   /** The live (not retired) ones of these hosts, by id; unknown and retired hosts are left out. */
   async live(deps: EntityDeps, orgId: string, hostIds: Iterable<string>): Promise<Map<string, HostSummary>> {
-    const now = this.#clock.now();
+    const now = deps.clock.now();
     const org = await this.#org(deps, orgId, now);
     const out = new Map<string, HostSummary>();
     const missing: string[] = [];
     for (const id of new Set(hostIds)) {
-      const held = org.hosts.get(id);
+      const held = org?.hosts.get(id);
       if (held && now - held.at < this.#keepMs) out.set(id, held.summary);
       else missing.push(id);
     }
@@ -64,7 +63,7 @@ export class HostCache {
     for (const summary of found) {
       if (summary.isRetired) continue;
       out.set(summary.id, summary);
-      if (this.#keepMs > 0) {
+      if (org) {
         if (org.hosts.size > 200_000) org.hosts.clear();
         org.hosts.set(summary.id, { summary, at: now });
       }

@@ -1,3 +1,4 @@
+import type { Host } from '../../domain/host.ts';
 import type { LatestValues, MetricOwner, MetricPoint } from '../../domain/metrics.ts';
 import { stepFor } from '../../domain/metrics.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
@@ -29,14 +30,14 @@ export async function readMetric(
   return deps.metrics.range(orgId, owner, q.name, q.from, q.to, stepFor(q.from, q.to));
 }
 
-/** One metric for every live host of a role, in one call (role graphs). */
-export async function readRoleMetric(
+/** One metric for every live host of a role, in one call, with the hosts (names for legends). */
+export async function readRoleSeries(
   deps: Deps,
   orgId: string,
   service: string,
   role: string,
   q: RangeQuery,
-): Promise<Record<string, MetricPoint[]>> {
+): Promise<{ hosts: Host[]; series: Record<string, MetricPoint[]> }> {
   const [, ids] = await Promise.all([
     getRole(deps, orgId, service, role),
     deps.entities.roleMembers.hostIds(orgId, service, role),
@@ -45,7 +46,19 @@ export async function readRoleMetric(
     (h) => !h.isRetired && h.roles[service]?.includes(role),
   );
   const owners = hosts.map((h): MetricOwner => ({ kind: 'host', id: h.id }));
-  return deps.metrics.rangeMany(orgId, owners, q.name, q.from, q.to, stepFor(q.from, q.to));
+  const series = await deps.metrics.rangeMany(orgId, owners, q.name, q.from, q.to, stepFor(q.from, q.to));
+  return { hosts, series };
+}
+
+/** One metric for every live host of a role, in one call (role graphs). */
+export async function readRoleMetric(
+  deps: Deps,
+  orgId: string,
+  service: string,
+  role: string,
+  q: RangeQuery,
+): Promise<Record<string, MetricPoint[]>> {
+  return (await readRoleSeries(deps, orgId, service, role, q)).series;
 }
 
 export const MAX_LATEST_HOSTS = 1000;

@@ -17,11 +17,7 @@ export class WritableOwners {
   /** Shared with the monitor directory, so a post reads its host at most once. */
   readonly hosts: HostCache;
 
-  constructor(
-    clock: Clock,
-    ttlMs = 60_000,
-    hosts = new HostCache(clock, { checkMs: ttlMs, keepMs: ttlMs && 3_600_000 }),
-  ) {
+  constructor(clock: Clock, ttlMs = 60_000, hosts = new HostCache({ checkMs: ttlMs })) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.hosts = hosts;

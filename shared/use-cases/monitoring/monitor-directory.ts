@@ -1,7 +1,7 @@
 import type { HostSummary } from '../../domain/host.ts';
 import type { Monitor } from '../../domain/monitoring/monitor.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
-import type { HostCache } from '../hosts/host-cache.ts';
+import { HostCache } from '../hosts/host-cache.ts';
 
 /**
  * The monitors of an organization as the hot path sees them, kept for `ttlMs` per process so a post
@@ -10,11 +10,11 @@ import type { HostCache } from '../hosts/host-cache.ts';
 export class MonitorDirectory {
   readonly #cache = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly ttlMs: number;
-  readonly #hosts?: HostCache;
-  /** With `hosts`, host summaries come from that cache (the one the post's liveness check filled). */
-  constructor(ttlMs: number, hosts?: HostCache) {
+  readonly #hosts: HostCache;
+  /** Host summaries come from `hosts`: pass the cache the post's liveness check fills (WritableOwners). */
+  constructor(ttlMs: number, hosts = new HostCache({ checkMs: ttlMs })) {
     this.ttlMs = ttlMs;
-    if (hosts) this.#hosts = hosts;
+    this.#hosts = hosts;
   }
 
   #remembered<T>(key: string, now: number, load: () => Promise<T>): Promise<T> {
@@ -35,10 +35,6 @@ export class MonitorDirectory {
 
   /** The host's status and roles, which decide whether and how it is monitored. */
   async host(deps: EntityDeps, orgId: string, hostId: string): Promise<HostSummary | undefined> {
-    if (this.#hosts) return (await this.#hosts.live(deps, orgId, [hostId])).get(hostId);
-    return this.#remembered(`h\0${orgId}\0${hostId}`, deps.clock.now(), async () => {
-      const [summary] = await deps.entities.hosts.getSummaries(orgId, [hostId]);
-      return summary ?? (await deps.entities.hosts.get(orgId, hostId));
-    });
+    return (await this.#hosts.live(deps, orgId, [hostId])).get(hostId);
   }
 }
