@@ -84,9 +84,8 @@ export class Arrivals {
     this.#heartbeatMinutes = heartbeatMinutes;
   }
 
-  /** Whether this post, arriving at `arrivedAt`, writes the pulse. */
-  due(org: string, owner: MetricOwner, fingerprint: string, arrivedAt: number): boolean {
-    const key = `${org}\0${owner.kind}#${owner.id}`;
+  /** Whether this post (owner `key`, arriving at `arrivedAt`) writes the pulse. */
+  #due(key: string, fingerprint: string, arrivedAt: number): boolean {
     if (this.#touched.get(key) !== fingerprint) return true;
     const minute = Math.floor(arrivedAt / 60);
     return (minute + fnv1a(key)) % this.#heartbeatMinutes === 0;
@@ -96,12 +95,13 @@ export class Arrivals {
   async record(org: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
     const names = points.map((p) => p.name);
     const nh = namesHash(names);
-    if (!this.due(org, owner, nh, arrivedAt)) return;
+    const key = `${org}\0${owner.kind}#${owner.id}`;
+    if (!this.#due(key, nh, arrivedAt)) return;
     const nd = Math.floor(arrivedAt / DAY);
     const newest = Math.max(...points.map((p) => p.time));
     const old = await touchPulse(this.#table, org, owner, newest, arrivedAt, { nh, nd });
     if (this.#touched.size > 1_000_000) this.#touched.clear();
-    this.#touched.set(`${org}\0${owner.kind}#${owner.id}`, nh);
+    this.#touched.set(key, nh);
     if (old.nh !== nh || old.nd !== nd) await this.#names.record(org, owner, names, arrivedAt);
   }
 }
