@@ -179,7 +179,7 @@ async function main() {
       counts.clear();
       const started = performance.now();
       const cpu0 = process.cpuUsage();
-      const stats = await runChecker(deps, settings);
+      const stats = await runChecker(deps, settings, (msg, err) => console.error(msg, err));
       const cpu = process.cpuUsage(cpu0);
       const ms = performance.now() - started;
       const requests = Object.fromEntries(

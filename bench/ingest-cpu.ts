@@ -12,14 +12,12 @@ import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
 import { composeAwsDeps } from '#shared/composition/aws.ts';
 import { composeLocalDeps } from '#shared/composition/local.ts';
+import { createIngestHandler } from '#shared/handlers/ingest.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
-import { createHttpHandler } from '#shared/http/http-handler.ts';
-import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import { createLogger } from '#shared/logging.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
-import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { freePort, percentile, saveResult, startDynalite, stopProcess, waitForHttp } from './support.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
@@ -48,10 +46,11 @@ async function measure(label: string, deps: Deps) {
   const hosts: string[] = [];
   for (let i = 0; i < HOSTS; i++)
     hosts.push((await registerHost(deps, 'bench', { name: `h${i}`, meta: {} })).id);
-  const handler = createHttpHandler(
-    createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(30_000)),
-    deps,
-  );
+  const handler = createIngestHandler(deps, {
+    logger: createLogger({ level: 'warn', format: 'text' }),
+    monitorCacheMs: 30_000,
+    ownersCacheMs: 60_000,
+  });
   const start = Math.floor(Date.now() / 1000) - 6 * 3600;
   const post = async (n: number) => {
     const res = await handler(

@@ -1,9 +1,17 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+
 /** Log levels, least to most severe; `SABA_LOG_LEVEL` keeps those at or above it. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Structured fields of a line: plain JSON values only. */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
 /** One answered request. Never the API key. */
-export interface RequestLog {
+export interface RequestLog extends LogFields {
+  /** At least this level (5xx answers are always errors). */
+  level?: 'warn';
   method: string;
   /** The path and, when there is one, the query. */
   target: string;
@@ -14,47 +22,98 @@ export interface RequestLog {
   requestId?: string;
 }
 
+/**
+ * The one logger of every function and every local loop (requests, checker, notifier, forwarder,
+ * compaction). Nothing else writes log lines.
+ */
 export interface Logger {
   request(entry: RequestLog): void;
-  error(msg: string, err?: unknown): void;
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, err?: unknown, fields?: LogFields): void;
+  /** On Lambda: the invocation's request id and cold start on every line until the next call. */
+  addContext(context: Context): void;
 }
 
-/** 5xx answers are errors; every other request is `info`, so a busy server can be quieted with `warn`. */
-const levelOf = (status: number): LogLevel => (status >= 500 ? 'error' : 'info');
+/**
+ * 5xx answers are errors; every other request is `info` unless its operation asked for `warn` (a post
+ * that dropped points), so a busy server can be quieted with `warn` and still show those.
+ */
+const levelOf = (e: RequestLog): LogLevel => (e.status >= 500 ? 'error' : (e.level ?? 'info'));
+
+const errorText = (err: unknown): string | undefined =>
+  err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err);
+
+const defined = (fields: LogFields = {}): LogFields =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 
 /**
- * `json`: one JSON object a line (CloudWatch Logs Insights reads its fields); `text`: a line a
- * person reads in a terminal.
+ * `json`: Powertools for AWS Lambda's Logger, one JSON object a line (CloudWatch Logs Insights reads
+ * its fields: `level`, `message`, `timestamp`, `service`, the Lambda context, then ours);
+ * `text`: a line a person reads in a terminal (`write` defaults to standard output).
  */
 export function createLogger(options: {
   level: LogLevel;
   format: 'json' | 'text';
   write?: (line: string) => void;
 }): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const min = LOG_LEVELS.indexOf(options.level);
-  const enabled = (level: LogLevel) => LOG_LEVELS.indexOf(level) >= min;
+  return options.format === 'json' ? jsonLogger(options.level) : textLogger(options.level, options.write);
+}
+
+function jsonLogger(level: LogLevel): Logger {
+  const pt = new PowertoolsLogger({ serviceName: 'saba', logLevel: level.toUpperCase() as 'INFO' });
   return {
     request(e) {
-      const level = levelOf(e.status);
-      if (!enabled(level)) return;
-      if (options.format === 'json') {
-        write(JSON.stringify({ level, msg: 'request', ...e, ms: Math.round(e.ms * 10) / 10 }));
-      } else {
-        write(
-          `${e.method} ${e.target} ${e.status} ${e.ms.toFixed(1)}ms ${e.bytes}B${e.org ? ` org=${e.org}` : ''}`,
-        );
-      }
+      const { level: _, ...rest } = e;
+      const fields = defined({ ...rest, ms: Math.round(e.ms * 10) / 10 });
+      const level = levelOf(e);
+      if (level === 'error') pt.error('request', fields);
+      else if (level === 'warn') pt.warn('request', fields);
+      else pt.info('request', fields);
     },
-    error(msg, err) {
-      if (!enabled('error')) return;
-      const detail =
-        err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err);
+    debug: (msg, fields) => pt.debug(msg, defined(fields)),
+    info: (msg, fields) => pt.info(msg, defined(fields)),
+    warn: (msg, fields) => pt.warn(msg, defined(fields)),
+    error(msg, err, fields) {
+      const detail = errorText(err);
+      pt.error(msg, { ...defined(fields), ...(detail && { error: detail }) });
+    },
+    addContext: (context) => pt.addContext(context),
+  };
+}
+
+function textLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => {
+    process.stdout.write(`${line}\n`);
+  },
+): Logger {
+  const min = LOG_LEVELS.indexOf(level);
+  const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= min;
+  const fieldText = (fields?: LogFields) =>
+    Object.entries(defined(fields))
+      .map(([k, v]) => ` ${k}=${v}`)
+      .join('');
+  const line = (l: LogLevel, msg: string, fields?: LogFields) => {
+    if (enabled(l)) write(`${l === 'info' ? '' : `${l.toUpperCase()} `}${msg}${fieldText(fields)}`);
+  };
+  return {
+    request(e) {
+      const level = levelOf(e);
+      if (!enabled(level)) return;
+      const { method, target, status, ms, bytes, org, requestId: _, level: __, ...rest } = e;
       write(
-        options.format === 'json'
-          ? JSON.stringify({ level: 'error', msg, ...(detail && { error: detail }) })
-          : `ERROR ${msg}${detail ? `: ${detail}` : ''}`,
+        `${level === 'info' ? '' : `${level.toUpperCase()} `}${method} ${target} ${status} ${ms.toFixed(1)}ms ${bytes}B${org ? ` org=${org}` : ''}${fieldText(rest)}`,
       );
     },
+    debug: (msg, fields) => line('debug', msg, fields),
+    info: (msg, fields) => line('info', msg, fields),
+    warn: (msg, fields) => line('warn', msg, fields),
+    error(msg, err, fields) {
+      const detail = errorText(err);
+      line('error', `${msg}${detail ? `: ${detail}` : ''}`, fields);
+    },
+    addContext: () => {},
   };
 }

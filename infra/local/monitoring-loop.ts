@@ -1,13 +1,16 @@
 import type { LocalDeps } from '#shared/composition/local.ts';
 import type { MonitoringConfig } from '#shared/config.ts';
+import { epochSeconds } from '#shared/domain/clock.ts';
+import type { Logger } from '#shared/logging.ts';
 import type { OutboundHttp } from '#shared/ports/notifications.ts';
 import { type CheckerRunStats, runChecker } from '#shared/use-cases/monitoring/checker.ts';
-import { deliverNotification, type Senders } from '#shared/use-cases/notifications/deliver.ts';
+import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
+import { notificationDelivery, type Senders } from '#shared/use-cases/notifications/deliver.ts';
 
 export interface MonitoringLoop {
   /** One checker run now (tests call it; the timer calls it every interval). */
   check(): Promise<CheckerRunStats | undefined>;
-  /** Delivers every due notification now. */
+  /** Delivers the due notifications that no delivery holds yet; resolves once they have settled. */
   deliver(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -40,31 +43,42 @@ function serialized<T>(task: () => Promise<T>): () => Promise<T | undefined> {
 
 /**
  * Local mode's checker and notifier: the checker on an in-process timer (every
- * SABA_CHECK_INTERVAL_SECONDS), deliveries right after each enqueue and every second for retries.
- * Silence from before the process started is not held against hosts: a restart alerts nobody.
+ * SABA_CHECK_INTERVAL_SECONDS); deliveries right after each enqueue and every second for retries,
+ * concurrently (a slow channel holds only its own job), each within its deadline. Silence from
+ * before the process started is not held against hosts, and a delivery claimed before it started
+ * was left by a killed process: it is taken over at once, with the same delivery id.
  */
 export function startMonitoringLoop(
   deps: LocalDeps,
   config: MonitoringConfig,
   senders: Senders & { http: OutboundHttp },
-  log: (line: string) => void,
+  logger: Logger,
 ): MonitoringLoop {
-  const watchingSince = Math.floor(deps.clock.now() / 1000);
-  const report = (msg: string, err: unknown) => log(`${msg}: ${(err as Error)?.stack ?? String(err)}`);
+  const watchingSince = epochSeconds(deps.clock);
   const check = serialized(() =>
     runChecker(
       deps,
       { connectivityTimeoutSeconds: config.connectivityTimeoutSeconds, watchingSince, http: senders.http },
-      report,
+      (msg, err) => logger.error(msg, err),
     ),
   );
-  const deliver = serialized(() =>
-    deps.notifications.drain(
-      (job) => deliverNotification(deps, senders, job),
-      (line) => log(line),
-    ),
-  );
-  const guard = (p: Promise<unknown>) => p.catch((err) => report('monitoring loop', err));
+  const delivery = notificationDelivery(deps, senders, {
+    health: new ChannelHealth(() => deps.clock.now()),
+    claimsValidSince: watchingSince,
+  });
+  const running = new Set<Promise<number>>();
+  const deliver = (): Promise<number> => {
+    const drain = deps.notifications.drain(
+      async (job) => {
+        const outcome = await delivery(job);
+        logger.info('notification', { outcome, org: job.orgId, channel: job.channelId, event: job.eventId });
+      },
+      (err, attempts, parked) => logger.warn('notification failed', { error: err.message, attempts, parked }),
+    );
+    running.add(drain);
+    return drain.finally(() => running.delete(drain));
+  };
+  const guard = (p: Promise<unknown>) => p.catch((err) => logger.error('monitoring loop', err));
   deps.notifications.onSend(() => void guard(deliver()));
   const checker = setInterval(() => void guard(check()), config.checkIntervalSeconds * 1000);
   const retries = setInterval(() => void guard(deliver()), 1000);
@@ -72,12 +86,12 @@ export function startMonitoringLoop(
   retries.unref();
   return {
     check,
-    deliver: async () => (await deliver()) ?? 0,
+    deliver,
     async stop() {
       clearInterval(checker);
       clearInterval(retries);
       deps.notifications.onSend(() => {});
-      await Promise.allSettled([check(), deliver()]);
+      await Promise.allSettled([check(), ...running]);
     },
   };
 }

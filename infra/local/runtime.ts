@@ -4,15 +4,11 @@ import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeLocalDeps, composeLocalSenders, type LocalDeps } from '#shared/composition/local.ts';
 import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
-import { apiOperations } from '#shared/http/api-operations.ts';
+import { createApiHandler } from '#shared/handlers/api.ts';
+import { createIngestHandler } from '#shared/handlers/ingest.ts';
 import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
-import { createHttpHandler } from '#shared/http/http-handler.ts';
-import { createIngestOperations } from '#shared/http/operations/ingest.ts';
-import { createPublicHandler } from '#shared/http/public.ts';
 import { createLogger } from '#shared/logging.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
-import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { buildConsole } from '../../console/build.ts';
 import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
@@ -45,24 +41,25 @@ export async function startLocalRuntime(
   const dynamo = await startEmbeddedDynamo(config.dataDir, { advertise: true });
   await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.credentials);
 
+  const logger = createLogger({ level: config.logLevel, format: 'text', ...(log && { write: log }) });
   const deps = await composeLocalDeps(config.dataDir, dynamo);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);
-  const api = createHttpHandler(apiOperations, deps);
-  const owners = new WritableOwners(deps.clock, MONITOR_CACHE_MS);
-  const ingest = createHttpHandler(
-    createIngestOperations(owners, new MonitorDirectory(MONITOR_CACHE_MS, owners.hosts)),
-    deps,
-  );
+  const api = createApiHandler(deps, { logger, console: await buildConsole() });
+  const ingest = createIngestHandler(deps, {
+    logger,
+    monitorCacheMs: MONITOR_CACHE_MS,
+    ownersCacheMs: MONITOR_CACHE_MS,
+  });
   const server: Server = createLocalServer({
     handlers: { api, ingest },
-    publicPaths: createPublicHandler(deps, await buildConsole()),
+    publicPaths: api.publicPath,
     authorize: cachedAuthorizer(
       async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
       AUTH_CACHE_MS,
     ),
-    logger: createLogger({ level: config.logLevel, format: 'text', ...(log && { write: log }) }),
+    logger,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,12 +67,14 @@ export async function startLocalRuntime(
   });
   const { port } = server.address() as AddressInfo;
   const compact = () =>
-    deps.metrics.compact(epochSeconds(deps.clock), config.retentionDays).catch(console.error);
+    deps.metrics
+      .compact(epochSeconds(deps.clock), config.retentionDays)
+      .catch((err) => logger.error('compaction failed', err));
   await compact();
   const compaction = setInterval(compact, COMPACT_EVERY_MS);
   compaction.unref();
   const senders = composeLocalSenders(config.dataDir, config.monitoring);
-  const monitoring = startMonitoringLoop(deps, config.monitoring, senders, log ?? console.log);
+  const monitoring = startMonitoringLoop(deps, config.monitoring, senders, logger);
   return {
     url: `http://${config.host}:${port}`,
     ...(firstApiKey && { firstApiKey }),

@@ -46,6 +46,8 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
     const started = performance.now();
     let bytes = 0;
     let org: string | undefined;
+    /** A Lambda handler answered: it logged the request itself, as on AWS. */
+    let handled = false;
     try {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if ((req.method === 'GET' || req.method === 'HEAD') && publicPaths && isPublicPath(path)) {
@@ -58,6 +60,7 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
       if (!auth.orgId) {
         res.setHeader('connection', 'close');
         bytes = send(res, await handlers.api(toApiEvent(req, '', auth), lambdaContext('api')));
+        handled = true;
         return;
       }
       // A declared body over the limit is refused at once; Node then reads and drops what was sent.
@@ -66,6 +69,7 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
       const event = toApiEvent(req, await readBody(req), auth);
       const fn = route(event.requestContext.http.method, event.rawPath)?.route.fn ?? 'api';
       bytes = send(res, await handlers[fn](event, lambdaContext(fn)));
+      handled = true;
     } catch (err) {
       bytes = send(
         res,
@@ -74,14 +78,15 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
           : toErrorResult(err, (msg, e) => logger.error(msg, e)),
       );
     } finally {
-      logger.request({
-        method: req.method ?? 'GET',
-        target: req.url ?? '/',
-        status: res.statusCode,
-        ms: performance.now() - started,
-        bytes,
-        ...(org && { org }),
-      });
+      if (!handled)
+        logger.request({
+          method: req.method ?? 'GET',
+          target: req.url ?? '/',
+          status: res.statusCode,
+          ms: performance.now() - started,
+          bytes,
+          ...(org && { org }),
+        });
     }
   });
 }

@@ -23,8 +23,9 @@ export const MAX_AGE_SECONDS = 24 * 3600;
  */
 export const MAX_FUTURE_SECONDS = 3600;
 
-export const isWithinWindow = (time: number, now: number): boolean =>
-  time >= now - MAX_AGE_SECONDS && time <= now + MAX_FUTURE_SECONDS;
+/** Where a point's time stands against the accepted window [now − 24 h, now + 1 h]. */
+export const windowVerdict = (time: number, now: number): 'ok' | 'tooOld' | 'future' =>
+  time < now - MAX_AGE_SECONDS ? 'tooOld' : time > now + MAX_FUTURE_SECONDS ? 'future' : 'ok';
 
 /** Bucket widths a read may use, in seconds: raw minutes, then 5 min, 15 min, hours, days. */
 export const STEPS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400] as const;

@@ -2,6 +2,7 @@ import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import type { LogFields } from '../logging.ts';
 
 /**
  * What the authorizer puts in the request context. Unknown keys are passed through with `denied`
@@ -16,4 +17,13 @@ export interface AuthContext {
 }
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
-export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+/**
+ * An answer. `logFields` and `logLevel` are not sent: the request's log line carries them (how many
+ * points a post stored and dropped, and why; `warn` makes the line show at SABA_LOG_LEVEL=warn).
+ */
+export type ApiResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  body: string;
+  logFields?: LogFields;
+  logLevel?: 'warn';
+};

@@ -38,7 +38,10 @@ export function gzipWhenAccepted(): MiddlewareObj<ApiEvent, ApiResult> {
   return { after: compress, onError: compress };
 }
 
-/** One JSON line per answered request: method, path and query, status, time, size, organization. */
+/**
+ * One line per answered request: method, path and query, status, time, size, organization, and the
+ * operation's own `logFields` (taken off the answer, which API Gateway never sees).
+ */
 export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, ApiResult> {
   const started = new WeakMap<object, number>();
   const done = async (request: {
@@ -46,9 +49,15 @@ export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, 
     response: ApiResult | null | undefined;
     context: { awsRequestId?: string };
   }) => {
+    const res = request.response;
+    const fields = res?.logFields;
+    const level = res?.logLevel;
+    if (res) {
+      delete res.logFields;
+      delete res.logLevel;
+    }
     if (!logger) return;
     const e = request.event;
-    const res = request.response;
     const q = e.rawQueryString ? `?${e.rawQueryString}` : '';
     const org = e.requestContext.authorizer?.lambda?.orgId;
     logger.request({
@@ -59,10 +68,13 @@ export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, 
       bytes: res ? Buffer.byteLength(res.body, res.isBase64Encoded ? 'base64' : 'utf8') : 0,
       ...(org && { org }),
       ...(request.context.awsRequestId && { requestId: request.context.awsRequestId }),
+      ...fields,
+      ...(level && { level }),
     });
   };
   return {
     before: async (request) => {
+      logger?.addContext(request.context);
       started.set(request.event, performance.now());
     },
     after: done,

@@ -61,8 +61,11 @@ export interface MonitoringStore {
   invitations: Collection<Invitation & { id: string }>;
   /** Delivery records: a notification is sent once per (event, channel) whatever the retries. */
   deliveries: {
-    /** 'claimed' to send now; 'sent' if it already went; 'busy' if another sender holds a fresh claim. */
-    claim(orgId: string, key: string, now: number, staleAfter: number): Promise<'claimed' | 'sent' | 'busy'>;
+    /**
+     * 'claimed' to send now; 'sent' if it already went; 'busy' if another sender holds a claim made
+     * at or after `staleBefore` (epoch seconds; an older claim is a dead sender's and is taken over).
+     */
+    claim(orgId: string, key: string, now: number, staleBefore: number): Promise<'claimed' | 'sent' | 'busy'>;
     markSent(orgId: string, key: string, now: number): Promise<void>;
     release(orgId: string, key: string): Promise<void>;
   };

@@ -9,6 +9,8 @@ export interface EmailMessage {
   to: string[];
   subject: string;
   text: string;
+  /** The same on every retry of one delivery: the Message-ID where the sender may set it. */
+  deliveryId: string;
 }
 
 /** SES on AWS; SMTP or an outbox folder locally. */

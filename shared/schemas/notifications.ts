@@ -40,6 +40,7 @@ export const channelSchema = z.discriminatedUnion('type', [
     type: z.literal('webhook'),
     name,
     url,
+    /** Slack only in client-go's documentation; taken and dropped here, so a client that sends it still works. */
     enabledGraphImage: flag,
     events,
     addToDefaultNotificationGroup: flag,

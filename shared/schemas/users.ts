@@ -5,4 +5,6 @@ export const invitationSchema = z.object({
   email: z.string().max(254).regex(EMAIL, 'must be an email address'),
   authority: z.enum(['manager', 'collaborator', 'viewer']),
 });
-export const revokeInvitationSchema = z.object({ email: z.string().max(254) });
+export const revokeInvitationSchema = z.object({
+  email: z.string().max(254).regex(EMAIL, 'must be an email address'),
+});

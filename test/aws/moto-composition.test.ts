@@ -6,11 +6,12 @@ import { GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSaba } from '#infra/saba-app.ts';
 import type { ApiEvent, ApiResult } from '#shared/http/event.ts';
 import { startMoto } from '../support/moto.ts';
+import { lambdaContext, sqsEventOf } from '../support/sqs.ts';
 
 /**
  * The AWS composition end to end, against moto (a second implementation of the AWS APIs): tables
@@ -134,17 +135,26 @@ describe('the deployed functions against moto', () => {
       { awsRequestId: 'moto-test' },
     )) as ApiResult;
 
+  /** What the SQS event source mapping would hand the function: the messages moto has, whole. */
   const sqsEvent = async (queueUrl: string): Promise<SQSEvent> => {
     const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
-    return {
-      Records: (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId,
-        body: m.Body,
-        receiptHandle: m.ReceiptHandle,
+    const name = queueUrl.split('/').at(-1);
+    return sqsEventOf(
+      (out.Messages ?? []).map((m) => ({
+        messageId: m.MessageId as string,
+        body: m.Body as string,
+        receiptHandle: m.ReceiptHandle as string,
+        attributes: m.Attributes as Partial<SQSRecord['attributes']>,
       })),
-    } as unknown as SQSEvent;
+      `arn:aws:sqs:us-east-1:123456789012:${name}`,
+    );
   };
 
   it('registers a host, takes its posts and reads its graph back', async () => {
@@ -200,7 +210,7 @@ describe('the deployed functions against moto', () => {
     const hostId = process.env.TEST_HOST_ID as string;
     const event = await sqsEvent(queues.forward as string);
     expect(event.Records).toHaveLength(1);
-    const out = (await fns.forwarder(event)) as { batchItemFailures: unknown[] };
+    const out = (await fns.forwarder(event, lambdaContext(30_000))) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
     const now = Math.floor(Date.now() / 1000);
     const cw = new CloudWatchClient({});
@@ -247,10 +257,13 @@ describe('the deployed functions against moto', () => {
 
     const event = await sqsEvent(queues.notifications as string);
     expect(event.Records).toHaveLength(1);
-    const first = (await fns.notifier(event)) as { batchItemFailures: unknown[] };
+    const first = (await fns.notifier(event, lambdaContext(30_000))) as { batchItemFailures: unknown[] };
     expect(first.batchItemFailures).toEqual([]);
     // SQS delivers at least once: the same message again sends nothing more.
-    expect(((await fns.notifier(event)) as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
+    expect(
+      ((await fns.notifier(event, lambdaContext(30_000))) as { batchItemFailures: unknown[] })
+        .batchItemFailures,
+    ).toEqual([]);
     const quota = await ses.send(new GetSendQuotaCommand({}));
     expect(quota.SentLast24Hours).toBe(1);
   });
@@ -291,6 +304,9 @@ describe('the deployed functions against moto', () => {
     expect(dispatched.jobs).toBe(32);
     const event = await sqsEvent(queues.compaction as string);
     expect(event.Records.length).toBeGreaterThan(0);
-    expect(((await fns.worker(event)) as { batchItemFailures: unknown[] }).batchItemFailures).toEqual([]);
+    expect(
+      ((await fns.worker(event, lambdaContext(60_000))) as { batchItemFailures: unknown[] })
+        .batchItemFailures,
+    ).toEqual([]);
   });
 });

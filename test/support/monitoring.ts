@@ -74,4 +74,4 @@ export const checkerSettings = (over: Partial<CheckerSettings> = {}): CheckerSet
 });
 
 export const check = (deps: Deps, over: Partial<CheckerSettings> = {}) =>
-  runChecker(deps, checkerSettings(over));
+  runChecker(deps, checkerSettings(over), () => {}); // an organization's failure shows in what the tests read

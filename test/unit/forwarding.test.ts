@@ -13,6 +13,7 @@ import {
   MAX_BYTES_PER_CALL,
   MAX_DATUMS_PER_CALL,
 } from '#shared/use-cases/forwarding/deliver-forwarded.ts';
+import { recordingLogger } from '../support/logger.ts';
 
 const host = (id: string, roles: Record<string, string[]>, name = `${id}.example`): HostSummary => ({
   id,
@@ -125,7 +126,7 @@ describe('delivery to CloudWatch', () => {
       id: `m${m}`,
       points: Array.from({ length: 300 }, (_, i) => point(m * 1000 + i, `custom.${'x'.repeat(200)}.${i}`)),
     }));
-    const out = await deliverForwarded(sink, 'Saba', messages);
+    const out = await deliverForwarded(sink, 'Saba', messages, recordingLogger().logger);
     expect(out.failed).toEqual([]);
     expect(out.sent).toBe(9000);
     expect(calls.flat()).toHaveLength(9000);
@@ -142,7 +143,7 @@ describe('delivery to CloudWatch', () => {
       id: `m${m}`,
       points: Array.from({ length: 500 }, (_, i) => point(m * 500 + i)),
     }));
-    const out = await deliverForwarded(sink, 'Saba', messages);
+    const out = await deliverForwarded(sink, 'Saba', messages, recordingLogger().logger);
     // 500 datums a message, two messages a call: m4 (2,000 to 2,499) is alone in the third call.
     expect(out.failed).toEqual(['m4']);
     expect(out.sent).toBe(2000);

@@ -6,6 +6,7 @@ import { json } from '#shared/http/reply.ts';
 import { createLogger, type LogLevel } from '#shared/logging.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+import { captureStdio } from '../support/logger.ts';
 
 const event = (path: string, query: string, headers: Record<string, string> = {}): ApiEvent =>
   ({
@@ -28,7 +29,7 @@ describe('the HTTP edge on AWS: request log lines and gzip', () => {
   });
   afterAll(() => dynamo.stop());
 
-  const handlerWith = (level: LogLevel, lines: string[]) =>
+  const handlerWith = (level: LogLevel) =>
     createHttpHandler(
       {
         getOrg: async () => json({ name: 'acme', blob: 'x'.repeat(5000) }),
@@ -37,18 +38,20 @@ describe('the HTTP edge on AWS: request log lines and gzip', () => {
         },
       },
       deps,
-      { logger: createLogger({ level, format: 'json', write: (l) => lines.push(l) }) },
+      { logger: createLogger({ level, format: 'json' }) },
     );
 
   it('logs one JSON line per request: method, path with query, status, time, size, organization; never the key', async () => {
-    const lines: string[] = [];
-    const handler = handlerWith('info', lines);
-    await handler(event('/api/v0/org', 'a=1&b=two'), { awsRequestId: 'req-1' } as never);
-    await handler(event('/api/v0/nowhere', ''), { awsRequestId: 'req-2' } as never);
+    const handler = handlerWith('info');
+    const lines = await captureStdio(async () => {
+      await handler(event('/api/v0/org', 'a=1&b=two'), { awsRequestId: 'req-1' } as never);
+      await handler(event('/api/v0/nowhere', ''), { awsRequestId: 'req-2' } as never);
+    });
     const [ok, missing] = lines.map((l) => JSON.parse(l));
     expect(ok).toMatchObject({
-      level: 'info',
-      msg: 'request',
+      level: 'INFO',
+      message: 'request',
+      service: 'saba',
       method: 'GET',
       target: '/api/v0/org?a=1&b=two',
       status: 200,
@@ -62,19 +65,25 @@ describe('the HTTP edge on AWS: request log lines and gzip', () => {
   });
 
   it('keeps only errors at SABA_LOG_LEVEL=warn', async () => {
-    const lines: string[] = [];
-    const handler = handlerWith('warn', lines);
-    await handler(event('/api/v0/org', ''), {} as never);
-    const failed = await handler(event('/api/v0/hosts', ''), {} as never);
-    expect(failed.statusCode).toBe(500);
+    const handler = handlerWith('warn');
+    let failed: { statusCode: number } | undefined;
+    const lines = await captureStdio(async () => {
+      await handler(event('/api/v0/org', ''), {} as never);
+      failed = await handler(event('/api/v0/hosts', ''), {} as never);
+    });
+    expect(failed?.statusCode).toBe(500);
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ level: 'error', msg: 'unhandled error' }),
-      expect.objectContaining({ level: 'error', msg: 'request', status: 500 }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'unhandled error',
+        error: expect.stringContaining('boom'),
+      }),
+      expect.objectContaining({ level: 'ERROR', message: 'request', status: 500 }),
     ]);
   });
 
   it('gzips answers over 1 KB when the client accepts gzip, and leaves the rest alone', async () => {
-    const handler = handlerWith('error', []);
+    const handler = handlerWith('error');
     const zipped = await handler(event('/api/v0/org', '', { 'accept-encoding': 'gzip' }), {} as never);
     expect(zipped.isBase64Encoded).toBe(true);
     expect(zipped.headers).toMatchObject({ 'content-encoding': 'gzip', vary: 'accept-encoding' });

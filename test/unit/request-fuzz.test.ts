@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOperations } from '#shared/http/api-operations.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
-import { createHttpHandler, type HttpHandler } from '#shared/http/http-handler.ts';
-import { createIngestOperations } from '#shared/http/operations/ingest.ts';
+import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 import { createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
-import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+import { functionHandlers } from '../support/handlers.ts';
+import { recordingLogger } from '../support/logger.ts';
 
 const segment = fc.oneof(
   fc.constantFrom(
@@ -155,13 +153,7 @@ describe('request parsing under random input', () => {
     const deps = await dynamo.deps();
     await createOrg(deps, 'fuzz');
     await registerHost({ ...deps, newId: () => KNOWN_HOST }, 'fuzz', { name: 'fuzz', meta: {} });
-    handler = createHttpHandler(
-      {
-        ...apiOperations,
-        ...createIngestOperations(new WritableOwners(deps.clock), new MonitorDirectory(0)),
-      },
-      deps,
-    );
+    handler = functionHandlers(deps, recordingLogger('error').logger);
   });
   afterAll(() => dynamo.stop());
 

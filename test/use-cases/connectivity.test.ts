@@ -5,7 +5,8 @@ import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { closeHostAlerts } from '#shared/use-cases/monitoring/close-alerts.ts';
 import { createDowntime } from '#shared/use-cases/monitoring/downtimes.ts';
 import { listMonitors, updateMonitor } from '#shared/use-cases/monitoring/monitors.ts';
-import { deliverNotification } from '#shared/use-cases/notifications/deliver.ts';
+import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
+import { notificationDelivery } from '#shared/use-cases/notifications/deliver.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { addHost, agentPost, check, monitoringWorld, RecordingEmail } from '../support/monitoring.ts';
 
@@ -68,8 +69,8 @@ describe('connectivity: the checker and silent agents', () => {
 
     const email = new RecordingEmail();
     const http = { request: () => Promise.reject(new Error('unused')) };
-    for (const job of deps.notifications.jobs)
-      expect(await deliverNotification(deps, { email, http }, job)).toBe('sent');
+    const deliver = notificationDelivery(deps, { email, http }, { health: new ChannelHealth() });
+    for (const job of deps.notifications.jobs) expect(await deliver(job)).toBe('sent');
     expect(email.sent.map((m) => m.to)).toEqual([['ops@example.com'], ['ops@example.com']]);
     expect(email.sent[0]?.subject).toBe('[saba] [acme] CRITICAL: connectivity on web-1');
     expect(email.sent[1]?.text).toContain('Recovered');
@@ -198,7 +199,14 @@ describe('connectivity: the checker and silent agents', () => {
     expect(await openAlerts(deps)).toEqual([]);
     deps.clock.at(T0 + 3600 + 100);
     await check(deps, { watchingSince: T0 + 3600 - 60 });
-    expect(await openAlerts(deps)).toHaveLength(1);
+    const [open] = await openAlerts(deps);
+    expect(open).toBeDefined();
+    // Restarted again while the alert is open: it stays open (no OK, no second alert).
+    const restarted = T0 + 3600 + 120;
+    deps.clock.at(restarted + 10);
+    await check(deps, { watchingSince: restarted });
+    expect(await openAlerts(deps)).toEqual([open]);
+    expect(deps.notifications.jobs.map((j) => j.event.kind)).toEqual(['open']);
   });
 });
 

@@ -6,8 +6,9 @@ import { outboundHttp } from '#shared/adapters/http/outbound-http.ts';
 import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { responseTimeMetric } from '#shared/use-cases/monitoring/external-probe.ts';
 import { createMonitor } from '#shared/use-cases/monitoring/monitors.ts';
+import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
 import { createChannel, createNotificationGroup } from '#shared/use-cases/notifications/channels.ts';
-import { deliverNotification } from '#shared/use-cases/notifications/deliver.ts';
+import { notificationDelivery } from '#shared/use-cases/notifications/deliver.ts';
 import { createService } from '#shared/use-cases/services/services.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { startReceiver } from '../support/http-receiver.ts';
@@ -176,7 +177,9 @@ describe('delivery: webhook, Slack, email; once per channel; retried, then dead-
     expect(jobs.map((j) => j.channelId).sort()).toEqual(['default-channel', hook.id, slack.id].sort());
     const email = new RecordingEmail();
     const senders = { email, http: allowLoopback, consoleUrl: 'http://saba.example' };
-    for (const job of [...jobs, ...jobs]) await deliverNotification(deps, senders, job);
+    const deliver = notificationDelivery(deps, senders, { health: new ChannelHealth() });
+    expect(await Promise.all(jobs.map(deliver))).toEqual(['sent', 'sent', 'sent']);
+    expect(await Promise.all(jobs.map(deliver))).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(hooks.received.map((r) => r.url).sort()).toEqual(['/hook', '/slack']);
     const payload = JSON.parse(hooks.received.find((r) => r.url === '/hook')?.body ?? '{}');
     expect(payload).toMatchObject({
@@ -201,6 +204,14 @@ describe('delivery: webhook, Slack, email; once per channel; retried, then dead-
     const slackBody = JSON.parse(hooks.received.find((r) => r.url === '/slack')?.body ?? '{}');
     expect(slackBody.text).toBe('@here [saba] [acme] CRITICAL: connectivity on web-9');
     expect(email.sent).toHaveLength(1);
+    // One delivery id each: in the header of both, in the webhook's body, as the email's Message-ID.
+    const ids = hooks.received.map((r) => r.headers['x-saba-delivery-id']);
+    expect(ids.every((id) => typeof id === 'string' && /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(new Set([...ids, email.sent[0]?.deliveryId]).size).toBe(3);
+    expect(payload.deliveryId).toBe(
+      hooks.received.find((r) => r.url === '/hook')?.headers['x-saba-delivery-id'],
+    );
+    expect(slackBody).not.toHaveProperty('deliveryId');
   });
 
   it('the local queue retries a failing webhook, then parks it in the dead letters; nothing is dropped', async () => {
@@ -225,7 +236,7 @@ describe('delivery: webhook, Slack, email; once per channel; retried, then dead-
     if (!job) throw new Error('no job for the webhook');
     await local.send([job]);
     const senders = { email: new RecordingEmail(), http: allowLoopback };
-    const deliver = (j: Parameters<typeof deliverNotification>[2]) => deliverNotification(deps, senders, j);
+    const deliver = notificationDelivery(deps, senders, { health: new ChannelHealth() });
     failing = 1;
     expect(await local.drain(deliver, () => {})).toBe(0);
     t = 5;

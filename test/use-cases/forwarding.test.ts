@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ForwardedPoint, ForwardSelector, parseForwardRules } from '#shared/domain/forwarding.ts';
+import { createIngestHandler } from '#shared/handlers/ingest.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
-import { createHttpHandler, type HttpHandler } from '#shared/http/http-handler.ts';
-import { createIngestOperations } from '#shared/http/operations/ingest.ts';
-import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
-import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
+import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { createService } from '#shared/use-cases/services/services.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+import { recordingLogger } from '../support/logger.ts';
 import { addHost, type MonitoringDeps, monitoringWorld } from '../support/monitoring.ts';
 
 const T0 = 1_800_000_000;
@@ -34,9 +33,11 @@ describe('ingest with mirroring to CloudWatch on', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     deps = await monitoringWorld(dynamo, T0);
-    const owners = new WritableOwners(deps.clock);
-    handler = createHttpHandler(
-      createIngestOperations(owners, new MonitorDirectory(0, owners.hosts), {
+    handler = createIngestHandler(deps, {
+      logger: recordingLogger('error').logger,
+      monitorCacheMs: 0,
+      ownersCacheMs: 60_000,
+      forwarding: {
         selector: new ForwardSelector(
           parseForwardRules({ metrics: ['loadavg5', 'req'], dimensions: ['HostName'] }),
         ),
@@ -46,9 +47,8 @@ describe('ingest with mirroring to CloudWatch on', () => {
             sent.push({ org, points });
           },
         },
-      }),
-      deps,
-    );
+      },
+    });
   });
   afterAll(() => dynamo.stop());
 

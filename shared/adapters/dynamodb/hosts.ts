@@ -38,6 +38,7 @@ function fromItem(item: Item): Host {
 export function dynamoHosts(table: Table): EntityStore['hosts'] {
   return {
     async get(orgId, hostId) {
+      if (hostId === '') return undefined; // no host has an empty id, and DynamoDB refuses an empty key
       const out = await table.doc.send(
         new GetCommand({ TableName: table.name, Key: hostKeys(orgId, hostId) }),
       );

@@ -9,6 +9,9 @@ const DEAD = 'QUEUE#notifications#dead';
 /** Waits between tries: about an hour in all, as the SQS queue's retries on AWS, then the dead letters. */
 export const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_200_000, 1_800_000];
 
+/** Deliveries under way at once: a hanging channel holds one of them, never the queue. */
+export const MAX_IN_FLIGHT = 32;
+
 const dueKey = (dueMs: number) =>
   `${String(Math.floor(dueMs)).padStart(15, '0')}#${randomBytes(6).toString('hex')}`;
 
@@ -27,6 +30,8 @@ export class DurableLocalQueue implements NotificationQueue {
   readonly #table: Table;
   readonly #delays: number[];
   readonly #now: () => number;
+  /** Jobs being delivered now (by sort key), so overlapping drains never take one twice. */
+  readonly #inFlight = new Set<string>();
   #onSend: () => void = () => {};
 
   constructor(table: Table, options: { delaysMs?: number[]; now?: () => number } = {}) {
@@ -51,11 +56,18 @@ export class DurableLocalQueue implements NotificationQueue {
     );
   }
 
-  /** Hands every due job to `deliver`; returns how many were delivered. One drain at a time. */
+  /**
+   * Hands the due jobs that no other drain holds to `deliver`, all at once up to MAX_IN_FLIGHT
+   * deliveries in the process; returns how many of them were delivered. Drains may overlap: a new
+   * job is delivered while an older one still waits on a slow channel. A job leaves the queue only
+   * once its delivery has settled, so one interrupted by a kill is delivered again after a restart.
+   */
   async drain(
     deliver: (job: NotificationJob) => Promise<unknown>,
-    log: (msg: string) => void = console.error,
+    onFailure: (err: Error, attempts: number, parked: boolean) => void,
   ): Promise<number> {
+    const free = MAX_IN_FLIGHT - this.#inFlight.size;
+    if (free <= 0) return 0;
     const out = await this.#table.doc.send(
       new QueryCommand({
         TableName: this.#table.name,
@@ -67,22 +79,35 @@ export class DurableLocalQueue implements NotificationQueue {
         Limit: 100,
       }),
     );
-    let delivered = 0;
-    for (const item of (out.Items ?? []) as QueuedItem[]) {
-      try {
-        await deliver(JSON.parse(item.job) as NotificationJob);
-        delivered++;
-      } catch (err) {
-        const attempts = item.attempts + 1;
-        const delay = this.#delays[attempts - 1];
-        log(`notification failed (try ${attempts}): ${(err as Error).message}`);
-        if (delay === undefined) await this.#put(DEAD, dueKey(this.#now()), item.job, attempts);
-        else await this.#put(LIVE, dueKey(this.#now() + delay), item.job, attempts);
-      }
-      await this.#table.doc.send(
-        new DeleteCommand({ TableName: this.#table.name, Key: { pk: LIVE, sk: item.sk } }),
-      );
+    const items = ((out.Items ?? []) as QueuedItem[]).filter((i) => !this.#inFlight.has(i.sk)).slice(0, free);
+    for (const item of items) this.#inFlight.add(item.sk);
+    const outcomes = await Promise.all(
+      items.map((item) =>
+        this.#deliverOne(item, deliver, onFailure).finally(() => this.#inFlight.delete(item.sk)),
+      ),
+    );
+    return outcomes.filter(Boolean).length;
+  }
+
+  async #deliverOne(
+    item: QueuedItem,
+    deliver: (job: NotificationJob) => Promise<unknown>,
+    onFailure: (err: Error, attempts: number, parked: boolean) => void,
+  ): Promise<boolean> {
+    let delivered = false;
+    try {
+      await deliver(JSON.parse(item.job) as NotificationJob);
+      delivered = true;
+    } catch (err) {
+      const attempts = item.attempts + 1;
+      const delay = this.#delays[attempts - 1];
+      onFailure(err as Error, attempts, delay === undefined);
+      if (delay === undefined) await this.#put(DEAD, dueKey(this.#now()), item.job, attempts);
+      else await this.#put(LIVE, dueKey(this.#now() + delay), item.job, attempts);
     }
+    await this.#table.doc.send(
+      new DeleteCommand({ TableName: this.#table.name, Key: { pk: LIVE, sk: item.sk } }),
+    );
     return delivered;
   }
 

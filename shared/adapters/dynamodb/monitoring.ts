@@ -13,7 +13,7 @@ const DELIVERY_TTL_SECONDS = 7 * 86400;
 
 function dynamoDeliveries(table: Table): MonitoringStore['deliveries'] {
   return {
-    async claim(orgId, key, now, staleAfter) {
+    async claim(orgId, key, now, staleBefore) {
       const claimed = await conditionally(() =>
         table.doc.send(
           new PutCommand({
@@ -26,7 +26,7 @@ function dynamoDeliveries(table: Table): MonitoringStore['deliveries'] {
             },
             ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':stale': now - staleAfter },
+            ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
           }),
         ),
       );

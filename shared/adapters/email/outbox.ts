@@ -7,14 +7,18 @@ import type { EmailMessage, EmailSender } from '../../ports/notifications.ts';
 const header = (text: string) =>
   /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`;
 
-/** The message as an RFC 5322 file (the text part base64, so any character survives). */
-export function toEml(from: string, message: EmailMessage, now: Date, id: string): string {
+/**
+ * The message as an RFC 5322 file (the text part base64, so any character survives). Its Message-ID
+ * comes from the delivery, so a resent copy carries the same one.
+ */
+export function toEml(from: string, message: EmailMessage, now: Date): string {
   return [
     `From: ${from}`,
     `To: ${message.to.join(', ')}`,
     `Subject: ${header(message.subject)}`,
     `Date: ${now.toUTCString()}`,
-    `Message-ID: <${id}@saba.local>`,
+    `Message-ID: <${message.deliveryId}@saba.local>`,
+    `X-Saba-Delivery-Id: ${message.deliveryId}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: base64',
@@ -35,7 +39,7 @@ export function outboxEmailSender(dir: string, from: string): EmailSender {
     async send(message) {
       const now = new Date();
       const id = `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
-      writeFileSync(join(dir, `${id}.eml`), toEml(from, message, now, id), { mode: 0o600, flag: 'wx' });
+      writeFileSync(join(dir, `${id}.eml`), toEml(from, message, now), { mode: 0o600, flag: 'wx' });
     },
   };
 }

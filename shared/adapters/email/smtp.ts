@@ -29,6 +29,8 @@ export function smtpEmailSender(s: SmtpSettings): EmailSender {
         to: message.to,
         subject: message.subject,
         text: message.text,
+        messageId: `<${message.deliveryId}@saba.local>`,
+        headers: { 'X-Saba-Delivery-Id': message.deliveryId },
       });
     },
   };

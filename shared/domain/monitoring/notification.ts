@@ -33,10 +33,10 @@ export interface SlackChannel extends ChannelCommon {
   enabledGraphImage?: boolean;
 }
 
+/** No `enabledGraphImage`: client-go documents it for Slack channels only. */
 export interface WebhookChannel extends ChannelCommon {
   type: 'webhook';
   url: string;
-  enabledGraphImage?: boolean;
 }
 
 export type Channel = EmailChannel | BroadcastChannel | SlackChannel | WebhookChannel;

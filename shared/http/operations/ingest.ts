@@ -1,5 +1,4 @@
-import type { NamedPoint } from '../../domain/metrics.ts';
-import type { Deps } from '../../ports/deps.ts';
+import type { Logger } from '../../logging.ts';
 import { checkReportsSchema } from '../../schemas/checks.ts';
 import { parseMetricBody } from '../../schemas/metrics.ts';
 import { parseBody } from '../../schemas/parse.ts';
@@ -8,7 +7,11 @@ import {
   forwardHostPoints,
   forwardServicePoints,
 } from '../../use-cases/forwarding/forward-metrics.ts';
-import { postHostMetrics, postServiceMetrics } from '../../use-cases/metrics/post-metrics.ts';
+import {
+  type DroppedPoints,
+  postHostMetrics,
+  postServiceMetrics,
+} from '../../use-cases/metrics/post-metrics.ts';
 import type { WritableOwners } from '../../use-cases/metrics/writable-owners.ts';
 import { reportChecks } from '../../use-cases/monitoring/check-reports.ts';
 import {
@@ -16,63 +19,73 @@ import {
   evaluateServiceMetricMonitors,
 } from '../../use-cases/monitoring/evaluate-metrics.ts';
 import type { MonitorDirectory } from '../../use-cases/monitoring/monitor-directory.ts';
+import type { ApiResult } from '../event.ts';
 import { success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
-/**
- * Monitors are evaluated after the points are durable. A failure there is logged and the post still
- * answers 200: the points are stored, and a 5xx would only make the agent send them again.
- */
-async function evaluateQuietly(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    console.error(JSON.stringify({ msg: 'monitor evaluation failed', error: String(err) }));
-  }
+export interface IngestParts {
+  owners: WritableOwners;
+  monitors: MonitorDirectory;
+  logger: Logger;
+  /** Mirroring to CloudWatch, when it is on. */
+  forwarding?: Forwarding | undefined;
 }
 
 /**
- * The ingest function's operations, with one host/service cache and one monitor cache per process,
- * and, when mirroring to CloudWatch is on, the forward rules and queue. Forwarding runs beside the
- * monitors once the points are stored; a failed send fails the post, so the agent sends it again.
+ * `{"success":true}`, as Mackerel answers whether or not it kept the points, with what was stored
+ * and dropped (and why) for the request's log line, which is a warning when anything was dropped.
  */
-export function createIngestOperations(
-  owners: WritableOwners,
-  monitors: MonitorDirectory,
-  forwarding?: Forwarding,
-) {
+function stored(count: number, dropped: DroppedPoints): ApiResult {
+  const any = dropped.tooOld + dropped.future > 0;
+  return {
+    ...success(),
+    logFields: {
+      points: count,
+      ...(any && { droppedTooOld: dropped.tooOld, droppedFuture: dropped.future }),
+    },
+    ...(any && { logLevel: 'warn' as const }),
+  };
+}
+
+/**
+ * The ingest function's operations. The use case decides which points are accepted and returns
+ * them; monitors and forwarding see exactly those, never the raw request. Monitors are evaluated
+ * after the points are durable, and a failure there is logged while the post still answers 200 (a
+ * 5xx would only make the agent send them again); a failed forward fails the post, so the agent
+ * sends it again.
+ */
+export function createIngestOperations({ owners, monitors, logger, forwarding }: IngestParts) {
+  const evaluateQuietly = async (work: () => Promise<void>, org: string) => {
+    try {
+      await work();
+    } catch (err) {
+      logger.error('monitor evaluation failed', err, { org });
+    }
+  };
   return {
     postHostMetrics: async (req, deps) => {
-      const points = parseMetricBody(req.body(), true);
-      await postHostMetrics(deps, owners, req.orgId, points);
-      const byHost = new Map<string, NamedPoint[]>();
-      for (const { hostId, ...p } of points) {
-        const list = byHost.get(hostId);
-        if (list) list.push(p);
-        else byHost.set(hostId, [p]);
-      }
+      const accepted = await postHostMetrics(deps, owners, req.orgId, parseMetricBody(req.body(), true));
       await Promise.all([
         evaluateQuietly(async () => {
-          for (const [hostId, list] of byHost)
+          for (const [hostId, list] of accepted.byHost)
             await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
-        }),
-        forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, byHost),
+        }, req.orgId),
+        forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, accepted.byHost),
       ]);
-      return success();
+      return stored(accepted.stored, accepted.dropped);
     },
-    postServiceMetrics: async (req, deps: Deps) => {
-      const points = parseMetricBody(req.body(), false).map(({ name, time, value }) => ({
-        name,
-        time,
-        value,
-      }));
+    postServiceMetrics: async (req, deps) => {
       const service = param(req, 'serviceName');
-      await postServiceMetrics(deps, owners, req.orgId, service, points);
+      const posted = parseMetricBody(req.body(), false);
+      const accepted = await postServiceMetrics(deps, owners, req.orgId, service, posted);
       await Promise.all([
-        evaluateQuietly(() => evaluateServiceMetricMonitors(deps, monitors, req.orgId, service, points)),
-        forwarding && forwardServicePoints(forwarding, req.orgId, service, points),
+        evaluateQuietly(
+          () => evaluateServiceMetricMonitors(deps, monitors, req.orgId, service, accepted.points),
+          req.orgId,
+        ),
+        forwarding && forwardServicePoints(forwarding, req.orgId, service, accepted.points),
       ]);
-      return success();
+      return stored(accepted.stored, accepted.dropped);
     },
     reportChecks: async (req, deps) => {
       await reportChecks(deps, req.orgId, parseBody(checkReportsSchema, req.body()).reports);

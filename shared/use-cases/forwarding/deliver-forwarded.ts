@@ -1,4 +1,5 @@
 import type { ForwardedPoint } from '../../domain/forwarding.ts';
+import type { Logger } from '../../logging.ts';
 import type { MetricSink } from '../../ports/metric-forwarding.ts';
 
 /** PutMetricData takes at most 1,000 datums and 1 MB a call. */
@@ -22,6 +23,7 @@ export async function deliverForwarded(
   sink: MetricSink,
   namespace: string,
   messages: QueuedBatch[],
+  logger: Pick<Logger, 'error'>,
 ): Promise<{ failed: string[]; sent: number; calls: number }> {
   /** `shared`: other messages may join the call (not the parts of a split message). */
   const calls: { ids: string[]; points: ForwardedPoint[]; bytes: number; shared: boolean }[] = [];
@@ -57,7 +59,7 @@ export async function deliverForwarded(
       await sink.put(namespace, call.points);
       sent += call.points.length;
     } catch (err) {
-      console.error(JSON.stringify({ msg: 'PutMetricData failed', messages: call.ids, error: String(err) }));
+      logger.error('PutMetricData failed', err, { messages: call.ids.join(',') });
       for (const id of call.ids) failed.add(id);
     }
   }

@@ -72,6 +72,8 @@ export async function latestValues(
   names: string[],
 ): Promise<LatestValues> {
   if (hostIds.length === 0 || names.length === 0) throw new ValidationError('hostId and name are required.');
+  if (hostIds.includes('') || names.includes(''))
+    throw new ValidationError('hostId and name must not be empty.');
   if (hostIds.length > MAX_LATEST_HOSTS)
     throw new ValidationError(`At most ${MAX_LATEST_HOSTS} hostId values.`);
   if (new Set(names).size > MAX_LATEST_NAMES)

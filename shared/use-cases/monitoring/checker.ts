@@ -42,8 +42,11 @@ function connectivity(
 ): Evaluation[] {
   const out: Evaluation[] = [];
   for (const host of hosts.filter(monitored)) {
-    const last = Math.max(lastSeen[host.id] ?? 0, host.createdAt, settings.watchingSince ?? 0);
-    const silent = now - last > settings.connectivityTimeoutSeconds;
+    const seen = Math.max(lastSeen[host.id] ?? 0, host.createdAt);
+    const silent = now - Math.max(seen, settings.watchingSince ?? 0) > settings.connectivityTimeoutSeconds;
+    // Silent, but only since before this checker started watching: neither raised nor closed yet,
+    // so a restart neither alerts on old silence nor closes (and re-opens) an alert that is open.
+    if (!silent && now - seen > settings.connectivityTimeoutSeconds) continue;
     for (const m of monitors) {
       if (!hostInScope(host.roles, m.scopes, m.excludeScopes)) continue;
       out.push({
@@ -156,7 +159,7 @@ export async function checkOrganization(
 export async function runChecker(
   deps: Deps,
   settings: CheckerSettings,
-  log: (msg: string, err: unknown) => void = console.error,
+  log: (msg: string, err: unknown) => void,
 ): Promise<CheckerRunStats> {
   const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0 };
   for (const org of await deps.entities.orgs.list()) {

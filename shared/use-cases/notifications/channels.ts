@@ -44,7 +44,6 @@ async function toChannel(deps: EntityDeps, orgId: string, id: string, body: Chan
         name: body.name,
         type: 'webhook',
         url: body.url,
-        enabledGraphImage: body.enabledGraphImage ?? false,
         events,
       };
   }

@@ -28,5 +28,12 @@ export async function notificationSettings(
     await deps.entities.notificationGroups.create(orgId, defaultGroup());
     groups = [defaultGroup(), ...groups];
   }
-  return { channels, groups };
+  return { channels: channels.map(inDocumentedShape), groups };
+}
+
+/** Webhook channels saved before saba followed client-go's shape carried `enabledGraphImage`. */
+function inDocumentedShape(channel: Channel): Channel {
+  if (channel.type !== 'webhook' || !('enabledGraphImage' in channel)) return channel;
+  const { enabledGraphImage: _, ...rest } = channel as Channel & { enabledGraphImage?: boolean };
+  return rest;
 }

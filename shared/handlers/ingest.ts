@@ -1,0 +1,33 @@
+import { createHttpHandler, type HttpHandler } from '../http/http-handler.ts';
+import { createIngestOperations } from '../http/operations/ingest.ts';
+import type { Logger } from '../logging.ts';
+import type { Deps } from '../ports/deps.ts';
+import type { Forwarding } from '../use-cases/forwarding/forward-metrics.ts';
+import { WritableOwners } from '../use-cases/metrics/writable-owners.ts';
+import { MonitorDirectory } from '../use-cases/monitoring/monitor-directory.ts';
+
+/** What differs between the ingest function on AWS and the local server: settings, never code. */
+export interface IngestSettings {
+  logger: Logger;
+  /** How long an organization's monitors and a host's status are reused (a change applies within it). */
+  monitorCacheMs: number;
+  /** How long a live host or service is remembered as writable. */
+  ownersCacheMs: number;
+  /** Mirroring to CloudWatch, when it is on. */
+  forwarding?: Forwarding | undefined;
+}
+
+/**
+ * The ingest function (metric posts and check reports): one host/service cache and one monitor
+ * cache per process. The Lambda entry file and the local runtime both build it here.
+ */
+export function createIngestHandler(deps: Deps, settings: IngestSettings): HttpHandler {
+  const owners = new WritableOwners(deps.clock, settings.ownersCacheMs);
+  const operations = createIngestOperations({
+    owners,
+    monitors: new MonitorDirectory(settings.monitorCacheMs, owners.hosts),
+    logger: settings.logger,
+    forwarding: settings.forwarding,
+  });
+  return createHttpHandler(operations, deps, { logger: settings.logger });
+}

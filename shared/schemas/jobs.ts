@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { FORWARD_DIMENSIONS, type ForwardedPoint } from '../domain/forwarding.ts';
+import type { NotificationJob } from '../domain/monitoring/notification.ts';
+
+/**
+ * The bodies of the queue messages the SQS consumers take, checked before any work: a message of
+ * another shape fails alone (reported as a batch item failure) and ends in the dead-letter queue.
+ */
+
+const text = z.string().min(1);
+
+const alertEventSchema = z.object({
+  orgName: z.string(),
+  kind: z.enum(['open', 'change', 'renotify', 'close']),
+  at: z.number().int(),
+  alert: z.object({
+    id: text,
+    status: text,
+    type: text,
+    isOpen: z.boolean(),
+    openedAt: z.number().int(),
+    closedAt: z.number().int().optional(),
+    value: z.number().optional(),
+    message: z.string().optional(),
+    reason: z.string().optional(),
+    trigger: text,
+  }),
+  monitor: z.object({
+    id: text,
+    name: z.string(),
+    type: text,
+    metric: z.string().optional(),
+    operator: z.string().optional(),
+    warning: z.number().nullish(),
+    critical: z.number().nullish(),
+    duration: z.number().optional(),
+    memo: z.string().optional(),
+  }),
+  host: z
+    .object({
+      id: text,
+      name: z.string(),
+      status: z.string(),
+      memo: z.string(),
+      isRetired: z.boolean(),
+      roles: z.array(z.object({ service: z.string(), role: z.string() })),
+    })
+    .optional(),
+  service: z.string().optional(),
+  consoleUrl: z.string().optional(),
+});
+
+/** One (alert event, channel) delivery, as dispatchAlertEvent queues it. */
+export const notificationJobSchema = z.object({
+  orgId: text,
+  eventId: text,
+  channelId: text,
+  event: alertEventSchema,
+}) satisfies z.ZodType<NotificationJob>;
+
+const forwardedPointSchema = z.object({
+  n: text,
+  t: z.number().int(),
+  v: z.number(),
+  d: z.array(z.tuple([z.enum(FORWARD_DIMENSIONS), z.string()])),
+}) satisfies z.ZodType<ForwardedPoint>;
+
+/** Points chosen for CloudWatch: `{"o": org, "p": [points]}` (shared/adapters/sqs/forward-queue.ts). */
+export const forwardJobSchema = z.object({ o: text, p: z.array(forwardedPointSchema).min(1) });
