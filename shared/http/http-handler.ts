@@ -18,13 +18,13 @@ const route = createRouter(ROUTES);
 /**
  * The Lambda handler of an HTTP function (api or ingest): authorization context → route →
  * permission → operation; the answer gzipped when the client accepts it, and one log line per
- * request when a logger is given (on AWS; the local server logs its own). Local mode calls exactly
- * this with events built from plain HTTP.
+ * request. Local mode calls exactly this with events built from plain HTTP (the local server logs
+ * only what it answers itself).
  */
 export function createHttpHandler(
   operations: Partial<Record<OperationName, Operation>>,
   deps: Deps,
-  options: { logger?: Logger } = {},
+  options: { logger: Logger },
 ): HttpHandler {
   return middy<ApiEvent, ApiResult>()
     .use(requestLog(options.logger))

@@ -5,13 +5,10 @@ import type { ApiEvent, ApiResult } from './event.ts';
 import { toErrorResult } from './reply.ts';
 
 /** Turns any thrown error into Mackerel's `{"error":{"message":…}}` body (500s stay generic). */
-export function mackerelErrors(logger?: Logger): MiddlewareObj<ApiEvent, ApiResult> {
+export function mackerelErrors(logger: Logger): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: async (request) => {
-      request.response = toErrorResult(
-        request.error,
-        logger ? (msg, err) => logger.error(msg, err) : undefined,
-      );
+      request.response = toErrorResult(request.error, (msg, err) => logger.error(msg, err));
     },
   };
 }
@@ -42,7 +39,7 @@ export function gzipWhenAccepted(): MiddlewareObj<ApiEvent, ApiResult> {
  * One line per answered request: method, path and query, status, time, size, organization, and the
  * operation's own `logFields` (taken off the answer, which API Gateway never sees).
  */
-export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, ApiResult> {
+export function requestLog(logger: Logger): MiddlewareObj<ApiEvent, ApiResult> {
   const started = new WeakMap<object, number>();
   const done = async (request: {
     event: ApiEvent;
@@ -56,7 +53,6 @@ export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, 
       delete res.logFields;
       delete res.logLevel;
     }
-    if (!logger) return;
     const e = request.event;
     const q = e.rawQueryString ? `?${e.rawQueryString}` : '';
     const org = e.requestContext.authorizer?.lambda?.orgId;
@@ -74,7 +70,7 @@ export function requestLog(logger: Logger | undefined): MiddlewareObj<ApiEvent, 
   };
   return {
     before: async (request) => {
-      logger?.addContext(request.context);
+      logger.addContext(request.context);
       started.set(request.event, performance.now());
     },
     after: done,

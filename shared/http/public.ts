@@ -16,7 +16,7 @@ export const isPublicPath = (path: string): boolean => isConsolePath(path) || EM
 export function createPublicHandler(
   deps: Deps,
   consoleFiles: ConsoleFiles | undefined,
-  log?: (msg: string, err: unknown) => void,
+  log: (msg: string, err: unknown) => void,
 ) {
   return async (path: string): Promise<ApiResult> => {
     if (isConsolePath(path)) return consoleResult(path, consoleFiles);

@@ -22,10 +22,7 @@ export const errorResult = (statusCode: number, message: string): ApiResult =>
  * The one error mapper: errors below 500 are shown to callers in Mackerel's shape; anything else
  * becomes a generic 500, with the details in the log only.
  */
-export function toErrorResult(
-  err: unknown,
-  log: (msg: string, err: unknown) => void = console.error,
-): ApiResult {
+export function toErrorResult(err: unknown, log: (msg: string, err: unknown) => void): ApiResult {
   if (err instanceof HttpError && err.status < 500) return errorResult(err.status, err.message);
   log('unhandled error', err);
   return errorResult(500, 'Internal Server Error');

@@ -79,6 +79,19 @@ describe('channels, notification groups, downtimes, users', () => {
       ).status,
     ).toBe(400);
 
+    // Webhook channels in client-go's shape: `enabledGraphImage` is Slack's alone (sent or not).
+    const hook = await call('POST', '/api/v0/channels', {
+      name: 'hook',
+      type: 'webhook',
+      url: 'https://example.com/hook',
+      enabledGraphImage: true,
+    });
+    expect(hook.json).toMatchObject({ type: 'webhook', url: 'https://example.com/hook', events: ['alert'] });
+    expect(hook.json).not.toHaveProperty('enabledGraphImage');
+    const listed = (await call('GET', '/api/v0/channels')).json.channels;
+    expect(listed.find((c: { id: string }) => c.id === hook.json.id)).not.toHaveProperty('enabledGraphImage');
+    expect(listed.find((c: { id: string }) => c.id === slack.id)).toHaveProperty('enabledGraphImage', false); // put back to false by the PUT above
+
     for (const bad of [
       { name: 'x', type: 'email', emails: ['not an address'] },
       { name: 'x', type: 'email', userIds: ['someone-else'] },

@@ -32,6 +32,8 @@ export class DurableLocalQueue implements NotificationQueue {
   readonly #now: () => number;
   /** Jobs being delivered now (by sort key), so overlapping drains never take one twice. */
   readonly #inFlight = new Set<string>();
+  /** Channels with a delivery under way: one at a time each, so a dead channel holds one slot, in order. */
+  readonly #busyChannels = new Set<string>();
   #onSend: () => void = () => {};
 
   constructor(table: Table, options: { delaysMs?: number[]; now?: () => number } = {}) {
@@ -58,9 +60,10 @@ export class DurableLocalQueue implements NotificationQueue {
 
   /**
    * Hands the due jobs that no other drain holds to `deliver`, all at once up to MAX_IN_FLIGHT
-   * deliveries in the process; returns how many of them were delivered. Drains may overlap: a new
-   * job is delivered while an older one still waits on a slow channel. A job leaves the queue only
-   * once its delivery has settled, so one interrupted by a kill is delivered again after a restart.
+   * deliveries in the process and one per channel (a channel's next job waits for its current one);
+   * returns how many of them were delivered. Drains may overlap: a new job is delivered while an
+   * older one still waits on a slow channel. A job leaves the queue only once its delivery has
+   * settled, so one interrupted by a kill is delivered again after a restart.
    */
   async drain(
     deliver: (job: NotificationJob) => Promise<unknown>,
@@ -76,14 +79,25 @@ export class DurableLocalQueue implements NotificationQueue {
           ':pk': LIVE,
           ':now': `${String(Math.floor(this.#now())).padStart(15, '0')}#~`,
         },
-        Limit: 100,
+        Limit: 250,
       }),
     );
-    const items = ((out.Items ?? []) as QueuedItem[]).filter((i) => !this.#inFlight.has(i.sk)).slice(0, free);
-    for (const item of items) this.#inFlight.add(item.sk);
+    const taken: { item: QueuedItem; channel: string }[] = [];
+    for (const item of (out.Items ?? []) as QueuedItem[]) {
+      if (taken.length === free) break;
+      const { orgId, channelId } = JSON.parse(item.job) as NotificationJob;
+      const channel = `${orgId}#${channelId}`;
+      if (this.#inFlight.has(item.sk) || this.#busyChannels.has(channel)) continue;
+      this.#inFlight.add(item.sk);
+      this.#busyChannels.add(channel);
+      taken.push({ item, channel });
+    }
     const outcomes = await Promise.all(
-      items.map((item) =>
-        this.#deliverOne(item, deliver, onFailure).finally(() => this.#inFlight.delete(item.sk)),
+      taken.map(({ item, channel }) =>
+        this.#deliverOne(item, deliver, onFailure).finally(() => {
+          this.#inFlight.delete(item.sk);
+          this.#busyChannels.delete(channel);
+        }),
       ),
     );
     return outcomes.filter(Boolean).length;

@@ -105,7 +105,6 @@ export class TimestreamMetricStore implements MetricStore {
             const reasons = (err.RejectedRecords ?? []).map(
               (r) => `#${(r.RecordIndex ?? 0) + i}: ${r.Reason}`,
             );
-            console.error(JSON.stringify({ msg: 'timestream rejected records', org: orgId, owner, reasons }));
             throw new MetricWriteRejectedError(
               `Timestream rejected ${reasons.length} record(s): ${reasons.join('; ')}`,
             );
