@@ -7,21 +7,17 @@ import {
   loadMonitoringConfig,
   loadNotificationQueueUrl,
 } from '#shared/config.ts';
+import { createCheckerHandler } from '#shared/handlers/checker.ts';
 import { createLogger } from '#shared/logging.ts';
-import { type CheckerRunStats, runChecker } from '#shared/use-cases/monitoring/checker.ts';
 
-const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl());
 const monitoring = loadMonitoringConfig();
-const http = outboundHttp({ allowPrivate: monitoring.allowPrivateTargets });
-const logger = createLogger({ level: loadLogLevel(), format: 'json' });
 
 /** EventBridge Scheduler, every minute: silent agents, missing service metrics, external and expression monitors. */
-export const handler = async (): Promise<CheckerRunStats> => {
-  const stats = await runChecker(
-    deps,
-    { connectivityTimeoutSeconds: monitoring.connectivityTimeoutSeconds, http },
-    (msg, err) => logger.error(msg, err),
-  );
-  logger.info('checker run', { ...stats });
-  return stats;
-};
+export const handler = createCheckerHandler(
+  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl()),
+  {
+    connectivityTimeoutSeconds: monitoring.connectivityTimeoutSeconds,
+    http: outboundHttp({ allowPrivate: monitoring.allowPrivateTargets }),
+  },
+  createLogger({ level: loadLogLevel(), format: 'json' }),
+);

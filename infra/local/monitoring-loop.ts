@@ -1,9 +1,10 @@
 import type { LocalDeps } from '#shared/composition/local.ts';
 import type { MonitoringConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
+import { createCheckerHandler } from '#shared/handlers/checker.ts';
 import type { Logger } from '#shared/logging.ts';
 import type { OutboundHttp } from '#shared/ports/notifications.ts';
-import { type CheckerRunStats, runChecker } from '#shared/use-cases/monitoring/checker.ts';
+import type { CheckerRunStats } from '#shared/use-cases/monitoring/checker.ts';
 import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
 import { notificationDelivery, type Senders } from '#shared/use-cases/notifications/deliver.ts';
 
@@ -55,11 +56,11 @@ export function startMonitoringLoop(
   logger: Logger,
 ): MonitoringLoop {
   const watchingSince = epochSeconds(deps.clock);
-  const check = serialized(() =>
-    runChecker(
+  const check = serialized(
+    createCheckerHandler(
       deps,
       { connectivityTimeoutSeconds: config.connectivityTimeoutSeconds, watchingSince, http: senders.http },
-      (msg, err) => logger.error(msg, err),
+      logger,
     ),
   );
   const delivery = notificationDelivery(deps, senders, {

@@ -10,15 +10,11 @@ import { type SqsConsumer, sqsConsumer } from './sqs-consumer.ts';
  * PutMetricData calls as fit, and a failed call fails only its messages.
  */
 export function createForwarderHandler(sink: MetricSink, namespace: string, logger: Logger): SqsConsumer {
-  /** The messages of the invocation under way (Lambda runs one invocation at a time per container). */
-  let batch: QueuedBatch[] = [];
-  const collect = sqsConsumer(forwardJobSchema, logger, async (job, record) => {
-    batch.push({ id: record.messageId, points: job.p });
-  });
   return async (event, context) => {
-    batch = [];
-    const parsed = await collect(event, context);
-    const messages = batch;
+    const messages: QueuedBatch[] = [];
+    const parsed = await sqsConsumer(forwardJobSchema, logger, async (job, record) => {
+      messages.push({ id: record.messageId, points: job.p });
+    })(event, context);
     const { failed, sent, calls } = await deliverForwarded(sink, namespace, messages, logger);
     logger.info('forwarded', { messages: messages.length, points: sent, calls, failed: failed.length });
     return {

@@ -1,37 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
+import { startSabaProcess } from '../support/saba-process.ts';
 
 const KEY = 'crash-test-key-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'saba-crash-'));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 /** `npm start`'s entry point as its own process, so the test can kill it without warning. */
-async function start(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['infra/local/main.ts'], {
-    env: { ...process.env, PORT: String(port), SABA_DATA_DIR: dataDir, SABA_API_KEY: KEY },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 150; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/v0/org`);
-      return proc;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('server did not start');
-}
+const start = (port: number) => startSabaProcess(port, dataDir, { SABA_API_KEY: KEY });
 
 const call = async (port: number, method: string, path: string, body?: unknown) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {

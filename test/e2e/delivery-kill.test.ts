@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,34 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.ts';
+import { startSabaProcess } from '../support/saba-process.ts';
 
 const KEY = 'kill-test-key-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'saba-kill-'));
 
 /** `npm start`'s entry point as its own process, checking every second, so the test can kill it mid-delivery. */
-async function start(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['infra/local/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SABA_DATA_DIR: dataDir,
-      SABA_API_KEY: KEY,
-      SABA_ALLOW_PRIVATE_TARGETS: '1',
-      SABA_CHECK_INTERVAL_SECONDS: '1',
-      SABA_CONNECTIVITY_TIMEOUT_SECONDS: '2',
-    },
-    stdio: 'ignore',
+const start = (port: number) =>
+  startSabaProcess(port, dataDir, {
+    SABA_API_KEY: KEY,
+    SABA_ALLOW_PRIVATE_TARGETS: '1',
+    SABA_CHECK_INTERVAL_SECONDS: '1',
+    SABA_CONNECTIVITY_TIMEOUT_SECONDS: '2',
   });
-  for (let i = 0; i < 150; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/v0/org`);
-      return proc;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('server did not start');
-}
 
 interface Arrival {
   path: string;

@@ -1,27 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ForwardedPoint, ForwardSelector, parseForwardRules } from '#shared/domain/forwarding.ts';
 import { createIngestHandler } from '#shared/handlers/ingest.ts';
-import type { ApiEvent } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { createService } from '#shared/use-cases/services/services.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+import { apiEvent } from '../support/events.ts';
 import { recordingLogger } from '../support/logger.ts';
 import { addHost, type MonitoringDeps, monitoringWorld } from '../support/monitoring.ts';
 
 const T0 = 1_800_000_000;
 
-const post = (path: string, body: unknown): ApiEvent =>
-  ({
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method: 'POST' },
-      authorizer: { lambda: { orgId: 'acme', permission: 'write' } },
-    },
-  }) as unknown as ApiEvent;
+const post = (path: string, body: unknown) => apiEvent('POST', path, body);
 
 describe('ingest with mirroring to CloudWatch on', () => {
   let dynamo: TestDynamo;

@@ -1,29 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ForwardedPoint, ForwardSelector, parseForwardRules } from '#shared/domain/forwarding.ts';
 import { createIngestHandler } from '#shared/handlers/ingest.ts';
-import type { ApiEvent } from '#shared/http/event.ts';
 import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { createMonitor } from '#shared/use-cases/monitoring/monitors.ts';
 import { createService } from '#shared/use-cases/services/services.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
+import { apiEvent } from '../support/events.ts';
 import { recordingLogger } from '../support/logger.ts';
 import { addHost, type MonitoringDeps, monitoringWorld } from '../support/monitoring.ts';
 
 const T0 = 1_800_000_000;
 const DAY = 86_400;
 
-const post = (path: string, body: unknown): ApiEvent =>
-  ({
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method: 'POST' },
-      authorizer: { lambda: { orgId: 'acme', permission: 'write' } },
-    },
-  }) as unknown as ApiEvent;
+const post = (path: string, body: unknown) => apiEvent('POST', path, body);
 
 describe('one ingest pipeline: what is not stored is neither evaluated nor forwarded', () => {
   let dynamo: TestDynamo;

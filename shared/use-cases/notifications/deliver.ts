@@ -44,7 +44,6 @@ export interface DeliveryOptions {
    * start: one process owns the data dir, so a claim from before it was left by a killed process.
    */
   claimsValidSince?: number;
-  timeoutMs?: number;
 }
 
 async function recipients(deps: EntityDeps, orgId: string, channel: Channel): Promise<string[]> {
@@ -121,7 +120,6 @@ async function send(deps: EntityDeps, senders: Senders, job: NotificationJob, ch
  * else's. A deleted channel, or an email channel with nobody to write to, is done with nothing sent.
  */
 export function notificationDelivery(deps: EntityDeps, senders: Senders, options: DeliveryOptions): Deliver {
-  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   return async (job) => {
     const channelKey = `${job.orgId}#${job.channelId}`;
     const until = options.health.backedOffUntil(channelKey);
@@ -143,7 +141,7 @@ export function notificationDelivery(deps: EntityDeps, senders: Senders, options
         channel !== undefined &&
         (await withDeadline(
           send(deps, senders, job, channel, deliveryIdOf(job)),
-          timeoutMs,
+          DELIVERY_TIMEOUT_MS,
           `channel ${job.channelId}`,
         ));
       options.health.answered(channelKey);
