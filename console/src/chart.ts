@@ -15,6 +15,8 @@ export interface ChartSpec {
   unit?: string;
   stacked?: boolean;
   annotations?: Annotation[];
+  /** Horizontal lines: a dashboard graph's reference line, an alert's thresholds. */
+  lines?: { label: string; value: number; color?: string }[];
 }
 
 const PALETTE = [
@@ -30,6 +32,9 @@ const PALETTE = [
   '#37474f',
 ];
 const UNITS = ['', 'K', 'M', 'G', 'T', 'P'];
+const BINARY_STEPS = UNITS.flatMap((_, k) =>
+  [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** k),
+);
 
 /** A value as the graph's unit reads it: bytes in binary steps, percentages with %, others as SI. */
 export function formatValue(v: number | null, unit = 'float'): string {
@@ -53,6 +58,14 @@ export function formatValue(v: number | null, unit = 'float'): string {
         : unit === 'milliseconds'
           ? `${text}ms`
           : text;
+}
+
+/** The y range: the data's (and the lines'), padded a little, never a flat line at one value. */
+function yRange(min: number, max: number, values: number[]): [number, number] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const low = values.length > 0 && min >= 0 ? 0 : min;
+  const pad = (max - low) * 0.05 || Math.abs(max) * 0.1 || 1;
+  return [low === 0 ? 0 : low - pad, max + pad];
 }
 
 /** Series on one time axis (uPlot wants aligned columns), stacked into running sums when asked. */
@@ -90,11 +103,34 @@ export function chart(spec: ChartSpec): HTMLElement {
   }
   const annotations = (spec.annotations ?? []).filter((a) => a.to >= spec.from && a.from <= spec.to);
   box.dataset.annotations = String(annotations.length);
+  const lines = spec.lines ?? [];
+  box.dataset.lines = String(lines.length);
+  const values = drawn.flatMap((s) => s.points.map((p) => p.value));
   const opts: uPlot.Options = {
     width: 400,
     height: 200,
-    scales: { x: { time: true, range: [spec.from, spec.to] } },
-    axes: [{}, { values: (_u, ticks) => ticks.map((t) => formatValue(t, spec.unit)), size: 60 }],
+    scales: {
+      x: { time: true, range: [spec.from, spec.to] },
+      // Room for the lines too, so a threshold above every point is still drawn.
+      y: {
+        range: (_u, min, max) =>
+          yRange(
+            Math.min(min, ...lines.map((l) => l.value)),
+            Math.max(max, ...lines.map((l) => l.value)),
+            values,
+          ),
+      },
+    },
+    axes: [
+      {},
+      {
+        values: (_u, ticks) => ticks.map((t) => formatValue(t, spec.unit)),
+        // Bytes step in powers of two, so ticks read 64KiB, 128KiB, not 98KiB, 146KiB.
+        ...(spec.unit?.startsWith('bytes') && { incrs: BINARY_STEPS }),
+        // Wide enough for the longest label: a clipped `146KiB/s` used to read `46KiB/s`.
+        size: (_u, labels) => 16 + 7 * Math.max(4, ...(labels ?? []).map((l) => String(l).length)),
+      },
+    ],
     series: [
       {},
       ...drawn.map((s, i) => ({
@@ -118,6 +154,13 @@ export function chart(spec: ChartSpec): HTMLElement {
             ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
             ctx.fillStyle = '#ef6c00';
             ctx.fillRect(x0, u.bbox.top, 2, u.bbox.height);
+          }
+          for (const l of lines) {
+            const y = u.valToPos(l.value, 'y', true);
+            ctx.fillStyle = l.color ?? '#c62828';
+            ctx.fillRect(u.bbox.left, y, u.bbox.width, 1.5);
+            ctx.font = '11px sans-serif';
+            ctx.fillText(l.label, u.bbox.left + 4, y - 3);
           }
           ctx.restore();
         },

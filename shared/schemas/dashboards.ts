@@ -6,14 +6,13 @@ export const URL_PATH = /^([A-Za-z0-9_][-A-Za-z0-9_]*)(\/[A-Za-z0-9_][-A-Za-z0-9
 const id = z.string().min(1).max(255);
 const roleFullname = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'a role is written service:role');
 
-const layout = z
-  .object({
-    x: z.number().int().min(0).max(23),
-    y: z.number().int().min(0).max(10_000),
-    width: z.number().int().min(1).max(24),
-    height: z.number().int().min(1).max(1_000),
-  })
-  .refine((l) => l.x + l.width <= 24, 'a widget must fit the 24 columns (x + width ≤ 24)');
+/** Sizes per widget type, the 24 columns and overlaps are checked with the whole dashboard (domain/dashboard.ts). */
+const layout = z.object({
+  x: z.number().int().min(0).max(23),
+  y: z.number().int().min(0).max(10_000),
+  width: z.number().int().min(1).max(24),
+  height: z.number().int().min(1).max(1_000),
+});
 
 /** The metric of a graph or value widget. Go clients send `null` for an unset one. */
 const source = z.discriminatedUnion('type', [
@@ -49,8 +48,13 @@ const widget = z.discriminatedUnion('type', [
     range: range.nullish(),
     valueRange: z.object({ min: z.number().nullish(), max: z.number().nullish() }).nullish(),
     referenceLines: z
-      .array(z.object({ label: z.string().max(32), value: z.number() }))
-      .max(1)
+      .array(
+        z.object({
+          label: z.string().max(32).refine((l) => l.trim() !== '', 'a reference line needs a label'),
+          value: z.number().min(0),
+        }),
+      )
+      .max(1, 'a graph has at most one reference line')
       .nullish(),
     legendList: z.array(z.string().max(255)).max(100).nullish(),
   }),
@@ -69,11 +73,22 @@ const widget = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alertStatus'), ...common, roleFullname: roleFullname.nullish() }),
 ]);
 
+const widgets = z.array(widget).max(200);
+
+/** A new dashboard: `widgets` may be left out (or null, as client-go sends an empty list). */
 export const dashboardSchema = z.object({
   title: z.string().min(1).max(255),
   urlPath: z.string().max(255).regex(URL_PATH, 'urlPath is segments of letters, digits, _ and - joined by /'),
   memo: z.string().max(2048).nullish(),
-  widgets: z.array(widget).max(200).nullish(),
+  widgets: widgets.nullish(),
+});
+
+/**
+ * A dashboard replaced whole: `widgets` must be an array. A `null` (a file pulled from a list that
+ * lacked widgets) would otherwise wipe every widget; `[]` still empties a dashboard on purpose.
+ */
+export const dashboardUpdateSchema = dashboardSchema.extend({
+  widgets: z.array(widget, { error: 'widgets must be an array (send [] to remove every widget)' }).max(200),
 });
 
 export type DashboardBody = z.output<typeof dashboardSchema>;

@@ -97,7 +97,7 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
           metric: { type: 'host', hostId: hosts[2], name: 'loadavg5' },
           fractionSize: 2,
           suffix: 'procs',
-          layout: { x: 12, y: 4, width: 6, height: 3 },
+          layout: { x: 12, y: 4, width: 6, height: 4 },
         },
         {
           type: 'alertStatus',
@@ -109,7 +109,7 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
           type: 'graph',
           title: 'web load, averaged',
           graph: { type: 'expression', expression: 'avg(role(shop:web, loadavg5))' },
-          layout: { x: 12, y: 7, width: 12, height: 7 },
+          layout: { x: 12, y: 8, width: 12, height: 7 },
         },
       ],
     });

@@ -4,6 +4,7 @@
 package compat
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -415,18 +416,46 @@ func TestMonitorsRoundTripLikeMkr(t *testing.T) {
 	}
 }
 
-// Dashboards the way `mkr dashboards pull` and `push` move them: every widget type, unset
-// sub-objects sent as null by the client, pulled to JSON and pushed back unchanged.
+// mkrJSON is what mkr's format.JSONMarshalIndent writes: indented JSON without HTML escaping.
+func mkrJSON(t *testing.T, v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "    ")
+	ok(t, enc.Encode(v))
+	return b.Bytes()
+}
+
+// mkrPush is `mkr dashboards push -F file` (mkr dashboards/command.go): decode the file; with an id,
+// FindDashboard(id) then UpdateDashboard(id, &d); without one, CreateDashboard(&d).
+func mkrPush(c *mackerel.Client, file []byte) (*mackerel.Dashboard, error) {
+	var d mackerel.Dashboard
+	if err := json.NewDecoder(bytes.NewReader(file)).Decode(&d); err != nil {
+		return nil, err
+	}
+	if d.ID == "" {
+		return c.CreateDashboard(&d)
+	}
+	if _, err := c.FindDashboard(d.ID); err != nil {
+		return nil, err
+	}
+	return c.UpdateDashboard(d.ID, &d)
+}
+
+// Dashboards the way `mkr dashboards pull` and `push` move them (mkr dashboards/command.go): pull
+// without --id writes each entry of FindDashboards() to dashboard-<id>.json as it is; push reads a
+// file back. Every widget type, unset sub-objects sent as null by the client.
 func TestDashboardsPullPushLikeMkr(t *testing.T) {
 	c := client(t)
 	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	ok(t, ignoreConflict(c.CreateRole("compat", &mackerel.CreateRoleParam{Name: "web", Memo: ""})))
 	two := int64(2)
 	sent := &mackerel.Dashboard{
 		Title:   "compat board",
 		URLPath: "compat/board",
 		Memo:    "all widget types",
 		Widgets: []mackerel.Widget{
-			{Type: "markdown", Title: "notes", Markdown: "# Runbook\n\n- restart *gently*", Layout: mackerel.Layout{X: 0, Y: 0, Width: 24, Height: 3}},
+			{Type: "markdown", Title: "notes", Markdown: "# Runbook\n\n- restart *gently* <b>&</b>", Layout: mackerel.Layout{X: 0, Y: 0, Width: 24, Height: 3}},
 			{Type: "graph", Title: "load", Graph: mackerel.Graph{Type: "role", RoleFullName: "compat:web", Name: "loadavg5", IsStacked: true}, Range: mackerel.Range{Type: "relative", Period: 3600, Offset: -600}, ReferenceLines: []mackerel.ReferenceLine{{Label: "limit", Value: 4}}, Layout: mackerel.Layout{X: 0, Y: 3, Width: 12, Height: 8}},
 			{Type: "graph", Title: "svc", Graph: mackerel.Graph{Type: "service", ServiceName: "compat", Name: "custom.requests"}, Range: mackerel.Range{Type: "absolute", Start: 1700000000, End: 1700003600}, Layout: mackerel.Layout{X: 12, Y: 3, Width: 12, Height: 8}},
 			{Type: "value", Title: "errors", Metric: mackerel.Metric{Type: "expression", Expression: "avg(role(compat:web, loadavg5))"}, FractionSize: &two, Suffix: "req", FormatRules: []mackerel.FormatRule{{Name: "bad", Threshold: 10, Operator: ">"}}, Layout: mackerel.Layout{X: 0, Y: 11, Width: 6, Height: 4}},
@@ -434,35 +463,51 @@ func TestDashboardsPullPushLikeMkr(t *testing.T) {
 		},
 	}
 	created := r(c.CreateDashboard(sent)).ok(t)
-	if created.ID == "" || created.CreatedAt == 0 || !reflect.DeepEqual(created.Widgets, sent.Widgets) {
-		t.Fatalf("created differs from what was sent:\n%+v\n%+v", created.Widgets, sent.Widgets)
+	// As Mackerel answers: a graph without reference lines has an empty list of them.
+	want := append([]mackerel.Widget(nil), sent.Widgets...)
+	want[2].ReferenceLines = []mackerel.ReferenceLine{}
+	if created.ID == "" || created.CreatedAt == 0 || !reflect.DeepEqual(created.Widgets, want) {
+		t.Fatalf("created differs from what was sent:\n%+v\n%+v", created.Widgets, want)
 	}
 	_, err := c.CreateDashboard(&mackerel.Dashboard{Title: "same path", URLPath: "compat/board"})
 	apiStatus(t, err, 409)
 	_, err = c.CreateDashboard(&mackerel.Dashboard{Title: "bad", URLPath: "-nope"})
 	apiStatus(t, err, 400)
 
-	// pull: the list, then each dashboard, into a file.
-	list := r(c.FindDashboards()).ok(t)
-	var listed *mackerel.Dashboard
-	for _, d := range list {
-		if d.ID == created.ID {
-			listed = d
-		}
+	// mkr dashboards pull: every entry of the list, as it is, into its file.
+	files := map[string][]byte{}
+	for _, d := range r(c.FindDashboards()).ok(t) {
+		files[d.ID] = mkrJSON(t, d)
 	}
-	if listed == nil || listed.Widgets != nil || listed.URLPath != "compat/board" {
-		t.Fatalf("the list should hold the dashboard without its widgets: %+v", listed)
+	file, found := files[created.ID]
+	if !found {
+		t.Fatalf("the list lacks the dashboard %s", created.ID)
 	}
-	pulled := r(c.FindDashboard(created.ID)).ok(t)
-	file := r(json.MarshalIndent(pulled, "", "    ")).ok(t)
-	// push: the file back, unchanged.
-	var fromFile mackerel.Dashboard
-	ok(t, json.Unmarshal(file, &fromFile))
-	pushed := r(c.UpdateDashboard(fromFile.ID, &fromFile)).ok(t)
-	pushed.UpdatedAt, pulled.UpdatedAt = 0, 0
-	if !reflect.DeepEqual(pushed, pulled) {
-		t.Fatalf("push changed the dashboard:\n%+v\n%+v", pushed, pulled)
+	// mkr dashboards push -F dashboard-<id>.json: nothing changes, every widget is still there.
+	pushed := r(mkrPush(c, file)).ok(t)
+	after := r(c.FindDashboard(created.ID)).ok(t)
+	if !reflect.DeepEqual(after.Widgets, created.Widgets) || !reflect.DeepEqual(pushed.Widgets, created.Widgets) {
+		t.Fatalf("pull then push changed the widgets:\n%+v\n%+v", after.Widgets, created.Widgets)
 	}
+	// A file from before (no widgets, as a list without them gave) is refused, and loses nothing.
+	var stale mackerel.Dashboard
+	ok(t, json.Unmarshal(file, &stale))
+	stale.Widgets = nil
+	_, err = mkrPush(c, mkrJSON(t, stale))
+	apiStatus(t, err, 400)
+	if still := r(c.FindDashboard(created.ID)).ok(t); len(still.Widgets) != len(sent.Widgets) {
+		t.Fatalf("a refused push changed the dashboard: %d widgets", len(still.Widgets))
+	}
+	// Push without an id creates a copy.
+	var copied mackerel.Dashboard
+	ok(t, json.Unmarshal(file, &copied))
+	copied.ID, copied.URLPath = "", "compat/board-copy"
+	made := r(mkrPush(c, mkrJSON(t, copied))).ok(t)
+	if made.ID == created.ID || len(made.Widgets) != len(sent.Widgets) {
+		t.Fatalf("push without id should create a copy: %+v", made)
+	}
+	ok(t, ignoreConflict(c.DeleteDashboard(made.ID)))
+
 	deleted := r(c.DeleteDashboard(created.ID)).ok(t)
 	if deleted.ID != created.ID {
 		t.Fatalf("delete answered %+v", deleted)

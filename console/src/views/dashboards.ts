@@ -24,7 +24,8 @@ interface Widget {
     | { type: 'relative'; period: number; offset: number }
     | { type: 'absolute'; start: number; end: number };
   markdown?: string;
-  roleFullname?: string;
+  referenceLines?: { label: string; value: number }[];
+  roleFullname?: string | null;
   fractionSize?: number;
   suffix?: string;
   formatRules?: { name: string; threshold: number; operator: '>' | '<' }[];
@@ -39,6 +40,9 @@ interface Dashboard {
 }
 
 const notDrawn = (what: string) => h('p', { class: 'muted' }, `${what} are not drawn in the console yet.`);
+/** A widget whose role or service was deleted (the API answers `unknown`, or a null role). */
+const gone = (w: Widget, why: string) =>
+  h('div', { 'data-gone': '' }, h('h3', {}, w.title), h('p', { class: 'muted' }, why));
 
 /** The window a graph widget shows: its own range, or the page's. */
 function rangeOf(w: Widget): { from: number; to: number } {
@@ -65,7 +69,7 @@ async function graphWidget(w: Widget): Promise<Node> {
           .metrics,
       })),
     );
-    return chart({ title: w.title || g.name, series, from, to });
+    return chart({ title: w.title || g.name, series, from, to, lines: w.referenceLines ?? [] });
   }
   if (g?.type === 'role' && g.roleFullname && g.name) {
     const [service = '', role = ''] = g.roleFullname.split(':');
@@ -88,6 +92,7 @@ async function graphWidget(w: Widget): Promise<Node> {
       from,
       to,
       stacked: g.isStacked ?? false,
+      lines: w.referenceLines ?? [],
     });
   }
   if (g?.type === 'service' && g.serviceName && g.name) {
@@ -106,7 +111,7 @@ async function graphWidget(w: Widget): Promise<Node> {
         ).metrics,
       })),
     );
-    return chart({ title: w.title || g.name, series, from, to });
+    return chart({ title: w.title || g.name, series, from, to, lines: w.referenceLines ?? [] });
   }
   if (g?.type === 'expression' && g.expression) {
     const { series } = await api<{ series: Point[][] }>('/expression', {
@@ -122,8 +127,10 @@ async function graphWidget(w: Widget): Promise<Node> {
       })),
       from,
       to,
+      lines: w.referenceLines ?? [],
     });
   }
+  if (g?.type === 'unknown') return gone(w, 'The role or service of this graph was deleted.');
   return h('div', {}, h('h3', {}, w.title), notDrawn('Query graphs (PromQL-style)'));
 }
 
@@ -151,7 +158,8 @@ async function valueWidget(w: Widget): Promise<Node> {
       to,
     });
     value = series[0]?.at(-1)?.value ?? null;
-  } else return h('div', {}, h('h3', {}, w.title), notDrawn('Query values (PromQL-style)'));
+  } else if (m?.type === 'unknown') return gone(w, 'The service of this value was deleted.');
+  else return h('div', {}, h('h3', {}, w.title), notDrawn('Query values (PromQL-style)'));
   const rule = (w.formatRules ?? []).find(
     (r) => value !== null && (r.operator === '>' ? value > r.threshold : value < r.threshold),
   );
@@ -171,13 +179,14 @@ async function valueWidget(w: Widget): Promise<Node> {
 }
 
 async function alertStatusWidget(w: Widget): Promise<Node> {
-  const [service = '', role = ''] = (w.roleFullname ?? '').split(':');
+  if (!w.roleFullname) return gone(w, 'The role of this widget was deleted.');
+  const [service = '', role = ''] = w.roleFullname.split(':');
   const [{ alerts }, { hosts }] = await Promise.all([
     api<{ alerts: Alert[] }>('/alerts', { limit: 100 }),
     api<{ hosts: Host[] }>('/hosts', { service, role }),
   ]);
-  const ids = new Set(hosts.map((x) => x.id));
-  const open = alerts.filter((a) => a.hostId && ids.has(a.hostId));
+  const names = new Map(hosts.map((x) => [x.id, x.displayName || x.name]));
+  const open = alerts.filter((a) => a.hostId && names.has(a.hostId));
   const worst = open.some((a) => a.status === 'CRITICAL') ? 'CRITICAL' : open.length > 0 ? 'WARNING' : 'OK';
   return h(
     'div',
@@ -190,7 +199,12 @@ async function alertStatusWidget(w: Widget): Promise<Node> {
       ...open
         .slice(0, 5)
         .map((a) =>
-          h('li', {}, link(`#/hosts/${a.hostId}`, a.hostId ?? ''), ` ${a.status} since ${when(a.openedAt)}`),
+          h(
+            'li',
+            {},
+            link(`#/hosts/${a.hostId}`, names.get(a.hostId ?? '') ?? ''),
+            ` ${a.status} since ${when(a.openedAt)}`,
+          ),
         ),
     ),
   );

@@ -1,4 +1,4 @@
-import { dashboardSchema } from '../../schemas/dashboards.ts';
+import { dashboardSchema, dashboardUpdateSchema } from '../../schemas/dashboards.ts';
 import { parseBody } from '../../schemas/parse.ts';
 import {
   createDashboard,
@@ -10,7 +10,7 @@ import {
 import { json } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
-/** §10 custom dashboards: one is answered unwrapped, the list wrapped. */
+/** §10 custom dashboards: one is answered unwrapped, the list wrapped, each whole (widgets included). */
 export const dashboardOperations = {
   listDashboards: async (req, deps) => json({ dashboards: await listDashboards(deps, req.orgId) }),
   getDashboard: async (req, deps) => json(await getDashboard(deps, req.orgId, param(req, 'dashboardId'))),
@@ -22,7 +22,7 @@ export const dashboardOperations = {
         deps,
         req.orgId,
         param(req, 'dashboardId'),
-        parseBody(dashboardSchema, req.body()),
+        parseBody(dashboardUpdateSchema, req.body()),
       ),
     ),
   deleteDashboard: async (req, deps) =>

@@ -1,5 +1,12 @@
 import { epochSeconds } from '../../domain/clock.ts';
-import { type Dashboard, listed, withoutNulls } from '../../domain/dashboard.ts';
+import {
+  asAnswered,
+  type Dashboard,
+  type LiveNames,
+  layoutProblem,
+  overlaps,
+  withoutNulls,
+} from '../../domain/dashboard.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
 import type { DashboardBody } from '../../schemas/dashboards.ts';
@@ -8,9 +15,17 @@ import type { DashboardBody } from '../../schemas/dashboards.ts';
 export const MAX_DASHBOARDS = 1000;
 const NOT_FOUND = 'Dashboard Not Found.';
 
-/** Type-specific requirements the schema cannot say: a graph needs its graph, a value its metric. */
+/**
+ * What the schema cannot say: a graph needs its graph, a value its metric; each layout within its
+ * type's sizes and the 24 columns; no two widgets overlapping.
+ */
 function checkWidgets(body: DashboardBody): void {
-  for (const [i, w] of (body.widgets ?? []).entries()) {
+  const widgets = body.widgets ?? [];
+  for (const [i, w] of widgets.entries()) {
+    const problem = layoutProblem(w.type, w.layout);
+    if (problem) throw new ValidationError(`widgets[${i}]: ${problem}.`);
+    const other = widgets.findIndex((o, j) => j < i && overlaps(o.layout, w.layout));
+    if (other >= 0) throw new ValidationError(`widgets[${i}] overlaps widgets[${other}].`);
     const missing =
       (w.type === 'graph' && !w.graph && 'graph') ||
       (w.type === 'value' && !w.metric && 'metric') ||
@@ -39,15 +54,35 @@ const toDashboard = (id: string, body: DashboardBody, createdAt: number, updated
   widgets: withoutNulls(body.widgets ?? []) as Record<string, unknown>[],
 });
 
-export async function listDashboards(deps: EntityDeps, orgId: string) {
-  const all = await deps.entities.dashboards.list(orgId);
-  return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map(listed);
+/** The services and roles that exist now: one read each, for any number of dashboards. */
+async function liveNames(deps: EntityDeps, orgId: string): Promise<LiveNames> {
+  const [services, roles] = await Promise.all([
+    deps.entities.services.list(orgId),
+    deps.entities.roles.list(orgId),
+  ]);
+  return {
+    services: new Set(services.map((s) => s.name)),
+    roles: new Set(roles.map((r) => `${r.service}:${r.name}`)),
+  };
 }
 
-export async function getDashboard(deps: EntityDeps, orgId: string, id: string): Promise<Dashboard> {
+/** `GET /api/v0/dashboards`: every dashboard whole, in the same format as one read by id. */
+export async function listDashboards(deps: EntityDeps, orgId: string): Promise<Dashboard[]> {
+  const [all, live] = await Promise.all([deps.entities.dashboards.list(orgId), liveNames(deps, orgId)]);
+  return all
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    .map((d) => asAnswered(d, live));
+}
+
+async function storedDashboard(deps: EntityDeps, orgId: string, id: string): Promise<Dashboard> {
   const found = await deps.entities.dashboards.get(orgId, id);
   if (!found) throw new NotFoundError(NOT_FOUND);
   return found;
+}
+
+export async function getDashboard(deps: EntityDeps, orgId: string, id: string): Promise<Dashboard> {
+  const [found, live] = await Promise.all([storedDashboard(deps, orgId, id), liveNames(deps, orgId)]);
+  return asAnswered(found, live);
 }
 
 export async function createDashboard(
@@ -63,7 +98,7 @@ export async function createDashboard(
   const now = epochSeconds(deps.clock);
   const dashboard = toDashboard(deps.newId(), body, now, now);
   await deps.entities.dashboards.put(orgId, dashboard);
-  return dashboard;
+  return asAnswered(dashboard, await liveNames(deps, orgId));
 }
 
 export async function updateDashboard(
@@ -72,12 +107,12 @@ export async function updateDashboard(
   id: string,
   body: DashboardBody,
 ): Promise<Dashboard> {
-  const current = await getDashboard(deps, orgId, id);
+  const current = await storedDashboard(deps, orgId, id);
   checkWidgets(body);
   assertFreeUrlPath(await deps.entities.dashboards.list(orgId), body.urlPath, id);
   const dashboard = toDashboard(id, body, current.createdAt, epochSeconds(deps.clock));
   await deps.entities.dashboards.put(orgId, dashboard);
-  return dashboard;
+  return asAnswered(dashboard, await liveNames(deps, orgId));
 }
 
 export async function deleteDashboard(deps: EntityDeps, orgId: string, id: string): Promise<Dashboard> {
