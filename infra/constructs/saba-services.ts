@@ -78,10 +78,10 @@ export class SabaServices extends Construct {
       throttle: props.throttle,
       ...(props.domain && { domain: props.domain }),
     });
-    new CfnOutput(this, 'ApiBase', {
-      value: props.domain ? `https://${props.domain.domainName}` : this.httpApi.api.apiEndpoint,
-      description: 'apibase for mackerel-agent.conf and mkr',
-    });
+    const apiBase = props.domain ? `https://${props.domain.domainName}` : this.httpApi.api.apiEndpoint;
+    new CfnOutput(this, 'ApiBase', { value: apiBase, description: 'apibase for mackerel-agent.conf and mkr' });
+    // The console is served at the same address: every notification links to it.
+    monitoring.notifier.fn.addEnvironment(ENV.consoleUrl, apiBase);
     if (this.httpApi.domain)
       new CfnOutput(this, 'DomainTarget', {
         value: this.httpApi.domain.regionalDomainName,

@@ -73,10 +73,12 @@ export async function startLocalRuntime(
   await compact();
   const compaction = setInterval(compact, COMPACT_EVERY_MS);
   compaction.unref();
-  const senders = composeLocalSenders(config.dataDir, config.monitoring);
+  const url = `http://${config.host}:${port}`;
+  // Notifications link to the console this server serves, unless SABA_CONSOLE_URL says otherwise.
+  const senders = composeLocalSenders(config.dataDir, { consoleUrl: url, ...config.monitoring });
   const monitoring = startMonitoringLoop(deps, config.monitoring, senders, logger);
   return {
-    url: `http://${config.host}:${port}`,
+    url,
     ...(firstApiKey && { firstApiKey }),
     deps,
     monitoring,

@@ -36,17 +36,24 @@ export interface Host {
 }
 
 /** A host without its spec (meta, interfaces, checks): what monitoring reads of every host each minute. */
-export type HostSummary = Pick<Host, 'id' | 'name' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo'>;
+export type HostSummary = Pick<
+  Host,
+  'id' | 'name' | 'displayName' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo'
+>;
 
 export const summaryOf = (h: Host): HostSummary => ({
   id: h.id,
   name: h.name,
+  ...(h.displayName && { displayName: h.displayName }),
   status: h.status,
   isRetired: h.isRetired,
   createdAt: h.createdAt,
   roles: h.roles,
   memo: h.memo,
 });
+
+/** How people know a host: its display name where the agent or a user set one, as Mackerel shows it. */
+export const hostLabel = (h: { name: string; displayName?: string | undefined }): string => h.displayName || h.name;
 
 export function addRoles(roles: HostRoles, refs: RoleRef[]): HostRoles {
   const next: HostRoles = structuredClone(roles);

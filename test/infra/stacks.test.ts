@@ -337,6 +337,9 @@ describe('monitoring in the stacks', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 10 }),
     });
     expect(notifier.props.Environment.Variables.SABA_SENDER_EMAIL).toBe('alerts@acme.example');
+    // Every notification links to the console, served at the API's own address.
+    const httpApiId = Object.keys(api.findResources('AWS::ApiGatewayV2::Api'))[0];
+    expect(JSON.stringify(notifier.props.Environment.Variables.SABA_CONSOLE_URL)).toContain(httpApiId);
     for (const producer of ['ApiFunction', 'IngestFunction'])
       expect(Object.keys(functionNamed(producer).props.Environment.Variables)).toContain(
         'SABA_NOTIFICATION_QUEUE_URL',
@@ -495,6 +498,10 @@ describe('every setting: forwarding, archive, custom domain, throttling, capacit
       DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })],
     });
     api.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    // Notifications link to the console on the custom domain.
+    const fns = Object.entries(api.findResources('AWS::Lambda::Function'));
+    const notifier = fns.find(([id]) => id.startsWith('MonitoringNotifier'))?.[1];
+    expect(notifier?.Properties.Environment.Variables.SABA_CONSOLE_URL).toBe('https://mackerel.acme.example');
     api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 100 }),
     });

@@ -13,10 +13,16 @@ function what(e: AlertEvent): string {
   if (e.alert.type === 'check') return `${m.name}: ${e.alert.message?.trim() || e.alert.status}`;
   if (e.alert.message) return `${m.name}: ${e.alert.message}`;
   if (e.alert.value !== undefined && m.operator) {
-    const limit = e.alert.status === 'CRITICAL' ? m.critical : m.warning;
-    return `${m.metric ?? m.name} ${formatNumber(e.alert.value)}${limit != null ? ` ${m.operator} ${formatNumber(limit)}` : ''}`;
+    const limit = threshold(e);
+    return `${m.metric ?? m.name} ${formatNumber(e.alert.value)}${limit !== undefined ? ` ${m.operator} ${formatNumber(limit)}` : ''}`;
   }
   return m.name;
+}
+
+/** The threshold the alert's status crossed (critical or warning), when the monitor has one. */
+function threshold(e: AlertEvent): number | undefined {
+  const limit = e.alert.status === 'CRITICAL' ? e.monitor.critical : e.monitor.warning;
+  return limit ?? undefined;
 }
 
 const formatNumber = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
@@ -45,6 +51,9 @@ export function emailText(e: AlertEvent): string {
       : []),
     ...(e.service ? [`Service:      ${e.service}`] : []),
     ...(e.alert.value !== undefined ? [`Value:        ${formatNumber(e.alert.value)}`] : []),
+    ...(e.monitor.operator && threshold(e) !== undefined && e.kind !== 'close'
+      ? [`Threshold:    ${e.monitor.operator} ${formatNumber(threshold(e) as number)} (${e.alert.status})`]
+      : []),
     `Opened:       ${iso(e.alert.openedAt)}`,
     ...(e.alert.closedAt !== undefined
       ? [`Closed:       ${iso(e.alert.closedAt)}${e.alert.reason ? ` (${e.alert.reason})` : ''}`]

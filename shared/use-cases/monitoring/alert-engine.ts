@@ -1,4 +1,4 @@
-import type { HostSummary } from '../../domain/host.ts';
+import { type HostSummary, hostLabel } from '../../domain/host.ts';
 import { type AlertType, timeOrderedId } from '../../domain/monitoring/alert.ts';
 import {
   type AlertEffect,
@@ -78,7 +78,7 @@ function eventOf(e: Evaluation, effect: AlertEffect, orgName: string): AlertEven
     ...(e.host && {
       host: {
         id: e.host.id,
-        name: e.host.name,
+        name: hostLabel(e.host),
         status: e.host.status,
         memo: e.host.memo,
         isRetired: e.host.isRetired,
