@@ -9,8 +9,9 @@
  */
 import { rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildConsole } from '../console/build.ts';
+import { launchChromium } from '../test/support/browser.ts';
 import { BENCH_KEY, percentile, saveResult, seededRole, startSaba } from './support.ts';
 
 const NAMES = [
@@ -38,11 +39,7 @@ console.log(JSON.stringify(bundle));
 const { dataDir, ids, seedSeconds } = await seededRole(20, 30, NAMES);
 console.log(`seeded in ${seedSeconds.toFixed(1)} s`);
 const server = await startSaba(dataDir);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox'],
-});
+const browser = await launchChromium();
 
 /** The few browser globals the page-side functions use (this file is typed for Node). */
 interface BrowserGlobals {

@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
 import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
 
-/** Debian's Chromium (`.ci/run` installs it); never skipped. */
-const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots are artifacts of the run, not committed. */
 const ARTIFACTS = 'test-artifacts/console';
 
@@ -17,16 +16,13 @@ const NAMES = [
   'memory.used',
 ];
 
-describe('the console in a real browser (Debian Chromium, headless)', () => {
+describe('the console in a real browser (headless Chromium from npm)', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
   const hosts: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`).toBe(
-      true,
-    );
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer();
     const call = clientFor(server, server.key);
@@ -114,7 +110,7 @@ describe('the console in a real browser (Debian Chromium, headless)', () => {
       ],
     });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
 
