@@ -46,6 +46,15 @@ export interface Host {
   memo?: string;
   meta?: Record<string, unknown>;
   isRetired?: boolean;
+  createdAt?: number;
+  retiredAt?: number;
+  interfaces?: {
+    name: string;
+    ipAddress?: string;
+    ipv4Addresses?: string[];
+    ipv6Addresses?: string[];
+    macAddress?: string;
+  }[];
 }
 export interface Point {
   time: number;
@@ -69,6 +78,7 @@ export interface Alert {
   value?: number;
   message?: string;
   reason?: string;
+  memo?: string;
   openedAt: number;
   closedAt?: number;
 }
@@ -77,6 +87,10 @@ export interface Monitor {
   name: string;
   type: string;
   metric?: string;
+  operator?: string;
+  warning?: number | null;
+  critical?: number | null;
+  service?: string;
   isMute?: boolean;
   memo?: string;
 }

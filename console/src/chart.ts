@@ -159,8 +159,9 @@ export function chart(spec: ChartSpec): HTMLElement {
             const y = u.valToPos(l.value, 'y', true);
             ctx.fillStyle = l.color ?? '#c62828';
             ctx.fillRect(u.bbox.left, y, u.bbox.width, 1.5);
-            ctx.font = '11px sans-serif';
-            ctx.fillText(l.label, u.bbox.left + 4, y - 3);
+            ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+            const width = ctx.measureText(l.label).width;
+            ctx.fillText(l.label, u.bbox.left + u.bbox.width - width - 4, y - 3);
           }
           ctx.restore();
         },

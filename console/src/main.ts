@@ -1,6 +1,6 @@
 import { api, SignedOut, session } from './api.ts';
 import { h, link, render } from './dom.ts';
-import { alertsView, monitorsView } from './views/alerts.ts';
+import { alertsView, alertView, monitorsView } from './views/alerts.ts';
 import { dashboardsView, dashboardView } from './views/dashboards.ts';
 import { hostView } from './views/host.ts';
 import { roleView, serviceView } from './views/service.ts';
@@ -26,6 +26,7 @@ function route(hash: string): View {
   if (first === 'services' && second) return (r) => serviceView(second, r);
   if (first === 'hosts' && second) return (r) => hostView(second, r);
   if (first === 'hosts') return () => hostsView();
+  if (first === 'alerts' && second) return (r) => alertView(second, r);
   if (first === 'alerts') return () => alertsView();
   if (first === 'monitors') return () => monitorsView();
   if (first === 'dashboards' && second) return (r) => dashboardView(second, r);
@@ -47,7 +48,7 @@ async function header(): Promise<void> {
       link('#/monitors', 'Monitors'),
       link('#/dashboards', 'Dashboards'),
     ),
-    h('span', { class: 'org' }, name, ' · '),
+    h('span', { class: 'org' }, name),
     h(
       'button',
       {

@@ -81,7 +81,7 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
       if (!handled)
         logger.request({
           method: req.method ?? 'GET',
-          target: req.url ?? '/',
+          target: (req.url ?? '/').replace(/\?$/, ''), // client-go's trailing bare ? is no query
           status: res.statusCode,
           ms: performance.now() - started,
           bytes,

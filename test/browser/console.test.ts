@@ -7,6 +7,24 @@ import { clientFor, startTestServer, type TestServer } from '../support/local-se
 /** Screenshots are artifacts of the run, not committed. */
 const ARTIFACTS = 'test-artifacts/console';
 
+/** What mackerel-agent sends as `meta` on Linux (abridged). */
+const AGENT_META = {
+  'agent-version': '0.84.0',
+  'agent-name': 'mackerel-agent/0.84.0 (Revision abc1234)',
+  cpu: [
+    { model_name: 'AMD EPYC 7R13 Processor', cores: '1' },
+    { model_name: 'AMD EPYC 7R13 Processor', cores: '1' },
+  ],
+  memory: { total: '8167508kB', free: '1000000kB' },
+  kernel: {
+    name: 'Linux',
+    release: '6.8.0-1015-aws',
+    os: 'GNU/Linux',
+    platform_name: 'Ubuntu',
+    platform_version: '24.04',
+  },
+};
+
 const NAMES = [
   'loadavg1',
   'loadavg5',
@@ -26,11 +44,21 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer();
     const call = clientFor(server, server.key);
-    // Three agents of shop:web, posting the last 30 minutes the way mackerel-agent does.
-    for (const name of ['web-1', 'web-2', 'web-3']) {
-      const res = await call('POST', '/api/v0/hosts', { name, meta: {}, roleFullnames: ['shop:web'] });
+    // Three agents of shop:web, posting the last 30 minutes the way mackerel-agent does; registered
+    // out of name order, the third with the meta and interfaces the agent sends.
+    for (const name of ['web-2', 'web-1', 'web-3']) {
+      const res = await call('POST', '/api/v0/hosts', {
+        name,
+        meta: name === 'web-3' ? AGENT_META : {},
+        interfaces:
+          name === 'web-3'
+            ? [{ name: 'eth0', ipv4Addresses: ['10.0.1.23'], macAddress: '02:00:00:00:00:01' }]
+            : [],
+        roleFullnames: ['shop:web'],
+      });
       hosts.push((res.json as { id: string }).id);
     }
+    await call('POST', `/api/v0/hosts/${hosts[0]}/status`, { status: 'standby' });
     const now = Math.floor(Date.now() / 1000);
     for (let m = 30; m >= 1; m--) {
       const time = now - m * 60;
@@ -137,6 +165,7 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     expect(page.url()).not.toContain(server.key);
     expect(await page.evaluate(() => sessionStorage.getItem('saba.apiKey'))).toBe(server.key);
     expect(await page.getByRole('link', { name: 'web' }).count()).toBe(1);
+    expect(await page.locator('header .org').textContent()).toBe('default');
   });
 
   it('draws one series per host of a role in one graph, with the deploy annotation on it', async () => {
@@ -150,6 +179,28 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
       expect(await graph.locator('.u-legend').textContent()).toContain(name);
     expect(await graph.locator('.annotations').textContent()).toContain('deploy 4f2a9c1');
     expect(await graph.locator('canvas').count()).toBe(1);
+    // Every graph of the role at once, each with every host.
+    for (const group of ['loadavg', 'cpu', 'memory']) {
+      const g = page.locator('.graph[data-series]', {
+        has: page.getByRole('heading', { name: new RegExp(`^${group} — `) }),
+      });
+      expect(await g.getAttribute('data-series'), group).toBe('3');
+    }
+    // Hosts sorted by name, web-3 marked with its open alert; then by status.
+    const rows = page.locator('table.hosts tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-host')))).toEqual([
+      'web-1',
+      'web-2',
+      'web-3',
+    ]);
+    expect(await page.locator('tr[data-host="web-3"]').getAttribute('data-alert-count')).toBe('1');
+    expect(await page.locator('tr[data-host="web-3"]').textContent()).toContain('1 open alert');
+    await page.getByRole('button', { name: 'status' }).click();
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-host')))).toEqual([
+      'web-1',
+      'web-3',
+      'web-2',
+    ]);
     await shot('role');
   });
 
@@ -165,15 +216,25 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
         .getAttribute('data-series'),
     ).toBe('2');
     expect(await page.locator('[data-open-alerts]').textContent()).toContain('CRITICAL');
+    const fact = (name: string) => page.locator(`[data-fact="${name}"]`).textContent();
+    expect(await fact('IP addresses')).toBe('10.0.1.23 (eth0)');
+    expect(await fact('CPU')).toBe('2 × AMD EPYC 7R13 Processor');
+    expect(await fact('Memory')).toBe('7.8 GiB');
+    expect(await fact('OS')).toBe('Ubuntu 24.04');
+    expect(await fact('Kernel')).toBe('Linux 6.8.0-1015-aws');
+    expect(await fact('Agent')).toBe('0.84.0');
+    expect(await fact('Created')).toMatch(/\d/);
     await shot('host');
   });
 
-  it('lists the open alert newest first, linked to its host', async () => {
+  it('lists the open alert newest first with its value, linked to its host by name', async () => {
     await page.goto(`${server.url}/#/alerts`);
     const row = page.locator('tr[data-status="open"]').first();
     await row.waitFor();
     expect(await row.textContent()).toContain('load high');
-    await row.getByRole('link', { name: hosts[2] as string }).click();
+    expect(await row.locator('td.number').textContent()).toBe('1.50');
+    expect(await row.textContent()).not.toContain(hosts[2] as string);
+    await row.getByRole('link', { name: 'web-3' }).click();
     await page.locator('[data-open-alerts]').waitFor();
     expect(page.url()).toContain(`#/hosts/${hosts[2]}`);
   });
@@ -194,6 +255,8 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     expect(await page.locator('.widget-value [data-value]').getAttribute('data-value')).toBe('1.5');
     expect(await page.locator('.widget-value').textContent()).toContain('1.50 procs');
     expect(await page.locator('.widget-alertStatus').textContent()).toContain('CRITICAL 1');
+    expect(await page.locator('.widget-alertStatus').getByRole('link', { name: 'web-3' }).count()).toBe(1);
+    expect(await page.locator('.widget-alertStatus').textContent()).not.toContain(hosts[2] as string);
     const md = page.locator('.widget-markdown');
     expect(await md.getByRole('heading', { name: 'Runbook' }).count()).toBe(1);
     expect(await md.textContent()).toContain('<script>window.__pwned = 1</script>');
@@ -207,7 +270,7 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
 
   it('makes an embed link that opens without a key, in a browser that never signed in', async () => {
     await page.goto(`${server.url}/#/services/shop/roles/web`);
-    await page.getByRole('button', { name: 'Embed' }).click();
+    await page.getByRole('button', { name: 'Embed' }).first().click();
     const link = page.getByRole('link', { name: 'embed link (30 days)' });
     await link.waitFor();
     const url = (await link.getAttribute('href')) as string;
@@ -233,5 +296,23 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     await page.locator('.graph[data-series]').first().waitFor();
     expect(urls.some((u) => u.includes('/api/v0/'))).toBe(true);
     for (const u of urls) expect(u).not.toContain(server.key);
+  });
+  it('opens an alert on its own page: graph with thresholds, value, log, and Close with a reason', async () => {
+    await page.goto(`${server.url}/#/alerts`);
+    await page.locator('tr[data-status="open"]').first().getByRole('link', { name: 'CRITICAL' }).click();
+    const graph = page.locator('section[data-alert] .graph[data-series]');
+    await graph.waitFor();
+    expect(await graph.getAttribute('data-series')).toBe('1');
+    expect(await graph.getAttribute('data-lines')).toBe('2'); // warning and critical
+    const facts = await page.locator('dl.facts').textContent();
+    expect(facts).toContain('web-3');
+    expect(facts).toContain('1.50');
+    expect(facts).toContain('critical > 1');
+    expect(await page.locator('table.alert-log tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await shot('alert');
+    await page.getByLabel('reason').fill('restarted the worker');
+    await page.getByRole('button', { name: 'Close alert' }).click();
+    await page.getByRole('heading', { name: /\(closed\)/ }).waitFor();
+    expect(await page.locator('dl.facts').textContent()).toContain('restarted the worker');
   });
 });

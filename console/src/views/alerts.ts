@@ -1,13 +1,40 @@
-import { type Alert, api, type Monitor } from '../api.ts';
+import { type Alert, api, type Host, type Monitor, type Point } from '../api.ts';
+import { chart, formatValue } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
-import { statusBadge } from './shared.ts';
+import { hostLabel, statusBadge } from './shared.ts';
 
-/** Open and recent alerts, newest first, each linked to its host or its monitor. */
+interface AlertLog {
+  id: string;
+  createdAt: number;
+  status: string;
+  trigger: string;
+  targetValue: number | null;
+  message?: string;
+}
+
+/** Host names by id: live hosts from the list, a retired one read on its own. */
+async function hostNames(ids: string[]): Promise<Map<string, string>> {
+  const { hosts } = await api<{ hosts: Host[] }>('/hosts');
+  const names = new Map(hosts.map((x) => [x.id, hostLabel(x)]));
+  const missing = [...new Set(ids)].filter((id) => !names.has(id)).slice(0, 20);
+  await Promise.all(
+    missing.map(async (id) => {
+      const found = await api<{ host: Host }>(`/hosts/${id}`).catch(() => undefined);
+      if (found) names.set(id, hostLabel(found.host));
+    }),
+  );
+  return names;
+}
+
+const valueText = (v: number | undefined) => (v === undefined ? '' : formatValue(v));
+
+/** Open and recent alerts, newest first: status, value, the monitor, the host by name; each opens its page. */
 export async function alertsView(): Promise<Node> {
   const [{ alerts }, { monitors }] = await Promise.all([
     api<{ alerts: Alert[] }>('/alerts', { withClosed: 'true', limit: 100 }),
     api<{ monitors: Monitor[] }>('/monitors'),
   ]);
+  const names = await hostNames(alerts.flatMap((a) => (a.hostId ? [a.hostId] : [])));
   const monitorName = new Map(monitors.map((m) => [m.id, m.name]));
   return h(
     'section',
@@ -20,7 +47,11 @@ export async function alertsView(): Promise<Node> {
       h(
         'thead',
         {},
-        h('tr', {}, ...['status', 'opened', 'monitor', 'target', 'message'].map((t) => h('th', {}, t))),
+        h(
+          'tr',
+          {},
+          ...['status', 'opened', 'monitor', 'target', 'value', 'message'].map((t) => h('th', {}, t)),
+        ),
       ),
       h(
         'tbody',
@@ -29,11 +60,136 @@ export async function alertsView(): Promise<Node> {
           h(
             'tr',
             { 'data-alert': a.id, 'data-status': a.closedAt ? 'closed' : 'open' },
-            h('td', {}, statusBadge(a.status), a.closedAt ? ' (closed)' : ''),
+            h('td', {}, link(`#/alerts/${a.id}`, a.status), a.closedAt ? ' (closed)' : ''),
             h('td', {}, when(a.openedAt)),
             h('td', {}, link(`#/monitors#${a.monitorId}`, monitorName.get(a.monitorId) ?? a.monitorId)),
-            h('td', {}, a.hostId ? link(`#/hosts/${a.hostId}`, a.hostId) : a.type),
+            h('td', {}, a.hostId ? link(`#/hosts/${a.hostId}`, names.get(a.hostId) ?? a.hostId) : a.type),
+            h('td', { class: 'number' }, valueText(a.value)),
             h('td', {}, a.message ?? ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The graph around the alert: its monitor's metric from an hour before it opened, thresholds drawn. */
+async function alertGraph(a: Alert, m: Monitor | undefined): Promise<Node | null> {
+  if (!m?.metric) return null;
+  const from = a.openedAt - 3600;
+  const to = Math.min(Math.floor(Date.now() / 1000), (a.closedAt ?? a.openedAt) + 3600);
+  const path =
+    a.hostId && m.type === 'host'
+      ? `/hosts/${a.hostId}/metrics`
+      : m.type === 'service' && m.service
+        ? `/services/${encodeURIComponent(m.service)}/metrics`
+        : undefined;
+  if (!path) return null;
+  const { metrics } = await api<{ metrics: Point[] }>(path, { name: m.metric, from, to }).catch(() => ({
+    metrics: [] as Point[],
+  }));
+  const lines = [
+    ...(m.critical != null
+      ? [{ label: `critical ${m.operator ?? ''} ${m.critical}`, value: m.critical }]
+      : []),
+    ...(m.warning != null
+      ? [{ label: `warning ${m.operator ?? ''} ${m.warning}`, value: m.warning, color: '#e8a317' }]
+      : []),
+  ];
+  return chart({
+    title: m.metric,
+    series: [{ label: m.metric, points: metrics }],
+    from,
+    to,
+    lines,
+    annotations: [{ id: a.id, title: 'opened', from: a.openedAt, to: a.closedAt ?? a.openedAt, service: '' }],
+  });
+}
+
+/** Close with a reason: a read-only key is told so by the API (403), shown here. */
+function closeForm(a: Alert, rerender: () => void): Node {
+  const reason = h('input', {
+    type: 'text',
+    'aria-label': 'reason',
+    placeholder: 'Why it is closed',
+    maxlength: 1024,
+  });
+  const out = h('span', { role: 'status' });
+  return h(
+    'form',
+    {
+      class: 'toolbar',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          await api(`/alerts/${a.id}/close`, {}, { method: 'POST', body: { reason: reason.value } });
+          rerender();
+        } catch (err) {
+          out.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+        }
+      },
+    },
+    reason,
+    h('button', { type: 'submit' }, 'Close alert'),
+    ' ',
+    out,
+  );
+}
+
+/** One alert: what, where, the value, the graph around its opening with the thresholds, its log, Close. */
+export async function alertView(id: string, rerender: () => void): Promise<Node> {
+  const a = await api<Alert>(`/alerts/${id}`);
+  const [monitor, { logs }, names] = await Promise.all([
+    api<{ monitor: Monitor }>(`/monitors/${a.monitorId}`).then(
+      (r) => r.monitor,
+      () => undefined,
+    ),
+    api<{ logs: AlertLog[] }>(`/alerts/${id}/logs`),
+    hostNames(a.hostId ? [a.hostId] : []),
+  ]);
+  const graph = await alertGraph(a, monitor);
+  return h(
+    'section',
+    { 'data-alert': a.id },
+    h('h1', {}, statusBadge(a.status), ` ${monitor?.name ?? a.type}`, a.closedAt ? ' (closed)' : ''),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...[
+        ['Target', a.hostId ? link(`#/hosts/${a.hostId}`, names.get(a.hostId) ?? a.hostId) : a.type],
+        ['Value', valueText(a.value) || '–'],
+        ...(monitor?.operator
+          ? [
+              [
+                'Thresholds',
+                `warning ${monitor.operator} ${monitor.warning ?? '–'}, critical ${monitor.operator} ${monitor.critical ?? '–'}`,
+              ],
+            ]
+          : []),
+        ['Opened', when(a.openedAt)],
+        ...(a.closedAt ? [['Closed', `${when(a.closedAt)}${a.reason ? ` (${a.reason})` : ''}`]] : []),
+        ...(a.message ? [['Message', a.message]] : []),
+        ...(monitor ? [['Monitor', link(`#/monitors#${monitor.id}`, monitor.name)]] : []),
+      ].flatMap(([k, v]) => [h('dt', {}, k as string), h('dd', {}, v as Node | string)]),
+    ),
+    a.closedAt ? null : closeForm(a, rerender),
+    graph,
+    h('h2', {}, 'Log'),
+    h(
+      'table',
+      { class: 'alert-log' },
+      h(
+        'tbody',
+        {},
+        ...logs.map((l) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, when(l.createdAt)),
+            h('td', {}, statusBadge(l.status)),
+            h('td', { class: 'number' }, l.targetValue === null ? '' : formatValue(l.targetValue)),
+            h('td', {}, l.trigger),
+            h('td', {}, l.message ?? ''),
           ),
         ),
       ),

@@ -48,6 +48,7 @@ export async function roleGraph(
   metric: string,
   hosts: Host[],
   annotations: Annotation[],
+  options: { title?: string; unit?: string } = {},
 ): Promise<HTMLElement> {
   const { from, to } = window();
   const { metrics } = await api<{ metrics: Record<string, Point[]> }>(
@@ -56,7 +57,8 @@ export async function roleGraph(
   );
   const names = new Map(hosts.map((x) => [x.id, hostLabel(x)]));
   return chart({
-    title: `${service}:${role} — ${metric}`,
+    title: options.title ? `${options.title} — ${metric}` : `${service}:${role} — ${metric}`,
+    ...(options.unit && { unit: options.unit }),
     series: Object.entries(metrics)
       .map(([id, points]) => ({ label: names.get(id) ?? id, points }))
       .sort((a, b) => (a.label < b.label ? -1 : 1)),

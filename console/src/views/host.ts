@@ -9,7 +9,61 @@ interface MonitoredStatus {
   detail?: { type: string; message?: string };
 }
 
-/** A host: its graphs, roles, metadata namespaces, monitored statuses and open alerts. */
+type Meta = {
+  'agent-version'?: string;
+  cpu?: { model_name?: string }[];
+  memory?: { total?: string };
+  kernel?: {
+    name?: string;
+    release?: string;
+    platform_name?: string;
+    platform_version?: string;
+    os?: string;
+  };
+  cloud?: { provider?: string };
+};
+
+/** `"8167508kB"` (the agent's meminfo) as a size a person reads. */
+const memoryText = (total: string | undefined) => {
+  const kb = Number.parseInt(total ?? '', 10);
+  return Number.isFinite(kb) ? `${(kb / 1024 / 1024).toFixed(1)} GiB` : undefined;
+};
+
+/** What the agent told of the host in `meta` and `interfaces`, and its life: the facts people look for. */
+function hostFacts(host: Host): HTMLElement {
+  const meta = (host.meta ?? {}) as Meta;
+  const cpus = meta.cpu ?? [];
+  const k = meta.kernel ?? {};
+  const addresses = (host.interfaces ?? []).flatMap((i) =>
+    [
+      ...new Set([
+        ...(i.ipv4Addresses ?? []),
+        ...(i.ipAddress ? [i.ipAddress] : []),
+        ...(i.ipv6Addresses ?? []),
+      ]),
+    ].map((ip) => `${ip} (${i.name})`),
+  );
+  const facts: [string, string | undefined][] = [
+    ['IP addresses', addresses.join(', ') || undefined],
+    ['CPU', cpus.length > 0 ? `${cpus.length} × ${cpus[0]?.model_name ?? 'CPU'}` : undefined],
+    ['Memory', memoryText(meta.memory?.total)],
+    ['OS', [k.platform_name, k.platform_version].filter(Boolean).join(' ') || k.os],
+    ['Kernel', [k.name, k.release].filter(Boolean).join(' ') || undefined],
+    ['Agent', meta['agent-version']],
+    ['Cloud', meta.cloud?.provider],
+    ['Created', host.createdAt ? when(host.createdAt) : undefined],
+    ['Retired', host.retiredAt ? when(host.retiredAt) : undefined],
+  ];
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...facts.flatMap(([name, value]) =>
+      value ? [h('dt', {}, name), h('dd', { 'data-fact': name }, value)] : [],
+    ),
+  );
+}
+
+/** A host: what it is (addresses, CPU, memory, OS, agent, life), its graphs, roles, metadata, monitored statuses and open alerts. */
 export async function hostView(hostId: string, rerender: () => void): Promise<Node> {
   const { host } = await api<{ host: Host }>(`/hosts/${hostId}`);
   const [graphs, { monitoredStatuses }, { alerts }, { metadata }, { monitors }] = await Promise.all([
@@ -36,6 +90,7 @@ export async function hostView(hostId: string, rerender: () => void): Promise<No
       roles.length === 0 ? 'none' : null,
     ),
     host.memo ? h('p', { class: 'muted' }, host.memo) : null,
+    hostFacts(host),
     open.length > 0
       ? h(
           'div',
@@ -45,7 +100,13 @@ export async function hostView(hostId: string, rerender: () => void): Promise<No
             'ul',
             {},
             ...open.map((a) =>
-              h('li', {}, statusBadge(a.status), ` ${a.type} since ${when(a.openedAt)} `, a.message ?? ''),
+              h(
+                'li',
+                {},
+                link(`#/alerts/${a.id}`, a.status),
+                ` ${a.type} since ${when(a.openedAt)} `,
+                a.message ?? '',
+              ),
             ),
           ),
         )

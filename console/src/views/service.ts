@@ -1,10 +1,10 @@
-import { api, type Host, type Point } from '../api.ts';
+import { api, type GraphDef, type Host, type Point } from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link } from '../dom.ts';
 import { groupMetrics } from '../metric-groups.ts';
 import { window } from '../time.ts';
 import { metricChooser, roleGraph } from './graphs.ts';
-import { annotationsFor, hostLabel, rangePicker, statusBadge } from './shared.ts';
+import { annotationsFor, hostTable, openAlertsByHost, rangePicker } from './shared.ts';
 
 /** Hosts of a service (or one role of it). */
 const hostsOf = async (service: string, role?: string) =>
@@ -128,33 +128,55 @@ function embedButton(service: string, role: string, metric: string): HTMLElement
   return h('span', {}, button, ' ', out);
 }
 
-/** A role: one metric of all its hosts drawn together, with a legend per host, and the host list. */
+/** The metric a role graph shows of a group first: what Mackerel's role graphs lead with. */
+const LEADING = ['loadavg5', 'cpu.user.percentage', 'memory.used'];
+
+/**
+ * A role: every graph of the role at once (loadavg, cpu, memory, disk, interface, filesystem, each
+ * custom graph), each with every host overlaid so the odd one out shows, one read per graph. Each
+ * graph can switch to another metric of its group (remembered), and be embedded. Then its hosts.
+ */
 export async function roleView(service: string, role: string, rerender: () => void): Promise<Node> {
   const { from, to } = window();
-  const [hosts, annotations] = await Promise.all([
+  const [hosts, annotations, { graphDefs }, alerts] = await Promise.all([
     hostsOf(service, role),
     annotationsFor(service, from, to, [role]),
+    api<{ graphDefs: GraphDef[] }>('/graph-defs'),
+    openAlertsByHost(),
   ]);
-  const names = await namesOf(hosts);
-  const { chosen, select } = metricChooser(`saba.role.${service}:${role}`, names, 'loadavg5', rerender);
+  const groups = groupMetrics(await namesOf(hosts), graphDefs);
+  const graphs = await Promise.all(
+    groups.map(async (g) => {
+      const fallback = LEADING.find((n) => g.names.includes(n)) ?? g.names[0] ?? '';
+      const { chosen, select } = metricChooser(
+        `saba.role.${service}:${role}.${g.title}`,
+        g.names,
+        fallback,
+        rerender,
+      );
+      const graph = await roleGraph(service, role, chosen, hosts, annotations, {
+        title: g.title,
+        unit: g.unit,
+      });
+      graph.append(
+        h(
+          'div',
+          { class: 'toolbar' },
+          g.names.length > 1 ? select : null,
+          embedButton(service, role, chosen),
+        ),
+      );
+      return graph;
+    }),
+  );
   return h(
     'section',
     {},
     h('h1', {}, link(`#/services/${encodeURIComponent(service)}`, service), ` : ${role}`),
     rangePicker(rerender),
-    h('div', { class: 'toolbar' }, 'Metric ', select, embedButton(service, role, chosen)),
-    await roleGraph(service, role, chosen, hosts, annotations),
+    groups.length === 0 ? h('p', { class: 'muted' }, 'No metrics yet.') : null,
+    h('div', { class: 'graphs' }, ...graphs),
     h('h2', {}, `Hosts (${hosts.length})`),
-    h(
-      'table',
-      {},
-      h(
-        'tbody',
-        {},
-        ...hosts.map((x) =>
-          h('tr', {}, h('td', {}, link(`#/hosts/${x.id}`, hostLabel(x))), h('td', {}, statusBadge(x.status))),
-        ),
-      ),
-    ),
+    hostTable(hosts, alerts),
   );
 }

@@ -1,6 +1,6 @@
 import { api, type Host } from '../api.ts';
 import { h, link } from '../dom.ts';
-import { hostLabel, statusBadge } from './shared.ts';
+import { hostTable, openAlertsByHost } from './shared.ts';
 
 interface Service {
   name: string;
@@ -38,26 +38,21 @@ export async function servicesView(): Promise<Node> {
   );
 }
 
-/** Every live host, with a search over names, roles and statuses. */
+/** Every live host, sorted by name (or status), marked with open alerts, with a search over names, roles and statuses. */
 export async function hostsView(): Promise<Node> {
-  const { hosts } = await api<{ hosts: Host[] }>('/hosts');
-  const body = h('tbody', {});
-  const rows = hosts.map((host) => {
-    const roles = Object.entries(host.roles).flatMap(([s, rs]) => rs.map((r) => `${s}:${r}`));
-    const row = h(
-      'tr',
-      {},
-      h('td', {}, link(`#/hosts/${host.id}`, hostLabel(host))),
-      h('td', {}, statusBadge(host.status)),
-      h('td', {}, roles.join(', ')),
-    );
-    return {
-      row,
-      text: `${host.name} ${host.displayName ?? ''} ${host.status} ${roles.join(' ')}`.toLowerCase(),
-    };
-  });
+  const [{ hosts }, alerts] = await Promise.all([api<{ hosts: Host[] }>('/hosts'), openAlertsByHost()]);
+  const rolesOf = (host: Host) => Object.entries(host.roles).flatMap(([s, rs]) => rs.map((r) => `${s}:${r}`));
+  const text = (host: Host) =>
+    `${host.name} ${host.displayName ?? ''} ${host.status} ${rolesOf(host).join(' ')}`.toLowerCase();
+  const holder = h('div', {});
   const show = (q: string) =>
-    body.replaceChildren(...rows.filter((r) => r.text.includes(q.toLowerCase())).map((r) => r.row));
+    holder.replaceChildren(
+      hostTable(
+        hosts.filter((x) => text(x).includes(q.toLowerCase())),
+        alerts,
+        [{ title: 'roles', cell: (x) => rolesOf(x).join(', ') }],
+      ),
+    );
   show('');
   return h(
     'section',
@@ -69,11 +64,6 @@ export async function hostsView(): Promise<Node> {
       'aria-label': 'search hosts',
       oninput: (e: Event) => show((e.target as HTMLInputElement).value),
     }),
-    h(
-      'table',
-      {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'host'), h('th', {}, 'status'), h('th', {}, 'roles'))),
-      body,
-    ),
+    holder,
   );
 }
