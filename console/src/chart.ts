@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import type { Annotation, Point } from './api.ts';
 import { h } from './dom.ts';
+import { formatValue, valueAxis } from './units.ts';
 
 export interface Series {
   label: string;
@@ -31,35 +32,6 @@ const PALETTE = [
   '#4e342e',
   '#37474f',
 ];
-const UNITS = ['', 'K', 'M', 'G', 'T', 'P'];
-const BINARY_STEPS = UNITS.flatMap((_, k) =>
-  [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** k),
-);
-
-/** A value as the graph's unit reads it: bytes in binary steps, percentages with %, others as SI. */
-export function formatValue(v: number | null, unit = 'float'): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  if (unit === 'percentage') return `${v.toFixed(1)}%`;
-  const bytes = unit.startsWith('bytes');
-  const base = bytes ? 1024 : 1000;
-  let i = 0;
-  let x = Math.abs(v);
-  while (x >= base && i < UNITS.length - 1) {
-    x /= base;
-    i++;
-  }
-  const text = `${(Math.sign(v) * x).toFixed(x < 10 && i > 0 ? 1 : x < 10 ? 2 : 0)}${UNITS[i]}${bytes && i > 0 ? 'i' : ''}`;
-  return unit === 'bytes/sec'
-    ? `${text}B/s`
-    : unit === 'bytes'
-      ? `${text}B`
-      : unit === 'seconds'
-        ? `${text}s`
-        : unit === 'milliseconds'
-          ? `${text}ms`
-          : text;
-}
-
 /** The y range: the data's (and the lines'), padded a little, never a flat line at one value. */
 function yRange(min: number, max: number, values: number[]): [number, number] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
@@ -121,16 +93,7 @@ export function chart(spec: ChartSpec): HTMLElement {
           ),
       },
     },
-    axes: [
-      {},
-      {
-        values: (_u, ticks) => ticks.map((t) => formatValue(t, spec.unit)),
-        // Bytes step in powers of two, so ticks read 64KiB, 128KiB, not 98KiB, 146KiB.
-        ...(spec.unit?.startsWith('bytes') && { incrs: BINARY_STEPS }),
-        // Wide enough for the longest label: a clipped `146KiB/s` used to read `46KiB/s`.
-        size: (_u, labels) => 16 + 7 * Math.max(4, ...(labels ?? []).map((l) => String(l).length)),
-      },
-    ],
+    axes: [{}, valueAxis(spec.unit)],
     series: [
       {},
       ...drawn.map((s, i) => ({

@@ -79,7 +79,10 @@ export class SabaServices extends Construct {
       ...(props.domain && { domain: props.domain }),
     });
     const apiBase = props.domain ? `https://${props.domain.domainName}` : this.httpApi.api.apiEndpoint;
-    new CfnOutput(this, 'ApiBase', { value: apiBase, description: 'apibase for mackerel-agent.conf and mkr' });
+    new CfnOutput(this, 'ApiBase', {
+      value: apiBase,
+      description: 'apibase for mackerel-agent.conf and mkr',
+    });
     // The console is served at the same address: every notification links to it.
     monitoring.notifier.fn.addEnvironment(ENV.consoleUrl, apiBase);
     if (this.httpApi.domain)

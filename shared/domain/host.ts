@@ -53,7 +53,8 @@ export const summaryOf = (h: Host): HostSummary => ({
 });
 
 /** How people know a host: its display name where the agent or a user set one, as Mackerel shows it. */
-export const hostLabel = (h: { name: string; displayName?: string | undefined }): string => h.displayName || h.name;
+export const hostLabel = (h: { name: string; displayName?: string | undefined }): string =>
+  h.displayName || h.name;
 
 export function addRoles(roles: HostRoles, refs: RoleRef[]): HostRoles {
   const next: HostRoles = structuredClone(roles);

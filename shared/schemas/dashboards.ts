@@ -50,7 +50,10 @@ const widget = z.discriminatedUnion('type', [
     referenceLines: z
       .array(
         z.object({
-          label: z.string().max(32).refine((l) => l.trim() !== '', 'a reference line needs a label'),
+          label: z
+            .string()
+            .max(32)
+            .refine((l) => l.trim() !== '', 'a reference line needs a label'),
           value: z.number().min(0),
         }),
       )

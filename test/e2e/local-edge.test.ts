@@ -47,9 +47,15 @@ describe('the local server’s edge: request log, body limits, keep-alive, gzip'
     await clientFor(server, server.key)('GET', '/api/v0/hosts?service=shop&status=working');
     const line = lines.find((l) => l.includes('/api/v0/hosts?service=shop'));
     expect(line).toMatch(
-      /^GET \/api\/v0\/hosts\?service=shop&status=working\?? 200 \d+\.\dms \d+B org=default$/,
+      /^GET \/api\/v0\/hosts\?service=shop&status=working 200 \d+\.\dms \d+B org=default$/,
     );
     expect(lines.join('\n')).not.toContain(server.key);
+    // client-go ends every path with a bare `?`: no query, and none printed.
+    await clientFor(server, server.key)('GET', '/api/v0/org');
+    expect(lines.find((l) => l.startsWith('GET /api/v0/org'))).toMatch(/^GET \/api\/v0\/org 200 /);
+    // Nor for what the server answers itself (a refused key).
+    await clientFor(server, 'wrong-key')('GET', '/api/v0/services');
+    expect(lines.find((l) => l.startsWith('GET /api/v0/services'))).toMatch(/^GET \/api\/v0\/services 403 /);
   });
 
   it('answers a 413 and keeps the connection usable for the next request', async () => {

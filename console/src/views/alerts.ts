@@ -1,6 +1,7 @@
 import { type Alert, api, type Host, type Monitor, type Point } from '../api.ts';
-import { chart, formatValue } from '../chart.ts';
+import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
+import { formatValue } from '../units.ts';
 import { hostLabel, statusBadge } from './shared.ts';
 
 interface AlertLog {

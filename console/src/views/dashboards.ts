@@ -1,8 +1,9 @@
 import { type Alert, api, type Host, type Point } from '../api.ts';
-import { chart, formatValue } from '../chart.ts';
+import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
 import { markdown } from '../markdown.ts';
 import { window } from '../time.ts';
+import { formatValue } from '../units.ts';
 import { rangePicker } from './shared.ts';
 
 interface Source {
