@@ -7,6 +7,7 @@
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { dynamoEntityStore } from '#shared/adapters/dynamodb/entity-store.ts';
 import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
+import { targetPolicy } from '#shared/adapters/http/target-policy.ts';
 import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
 import type { Host } from '#shared/domain/host.ts';
 import { newId } from '#shared/domain/ids.ts';
@@ -133,6 +134,7 @@ async function main() {
       entities: dynamoEntityStore(doc, 'entities'),
       metrics: new DynamoMetricStore(doc, 'metrics', clock, 460),
       notifications: new MemoryNotificationQueue(),
+      targets: targetPolicy({ allowPrivate: false }),
       clock,
       newId,
     };

@@ -88,6 +88,7 @@ async function dynamo() {
         { tableName: 'entities', dynamoEndpoint: endpoint },
         { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
         'http://127.0.0.1:9/no-queue',
+        { allowPrivateTargets: false },
       ),
       notifications: new MemoryNotificationQueue(),
     };
@@ -109,7 +110,7 @@ async function duckdb() {
     const endpoint = `http://127.0.0.1:${port}`;
     await waitForHttp(endpoint);
     await ensureTableAt(endpoint, 'saba');
-    const deps = await composeLocalDeps(dir, { endpoint });
+    const deps = await composeLocalDeps(dir, { endpoint }, { allowPrivateTargets: false });
     const result = await measure('duckdb (local mode, sequential posts: one commit each)', deps);
     await deps.metrics.close();
     return result;

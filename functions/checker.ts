@@ -14,7 +14,7 @@ const monitoring = loadMonitoringConfig();
 
 /** EventBridge Scheduler, every minute: silent agents, missing service metrics, external and expression monitors. */
 export const handler = createCheckerHandler(
-  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl()),
+  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl(), loadMonitoringConfig()),
   {
     connectivityTimeoutSeconds: monitoring.connectivityTimeoutSeconds,
     http: outboundHttp({ allowPrivate: monitoring.allowPrivateTargets }),

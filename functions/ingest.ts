@@ -5,13 +5,19 @@ import {
   loadForwardConfig,
   loadLogLevel,
   loadMetricsConfig,
+  loadMonitoringConfig,
   loadNotificationQueueUrl,
 } from '#shared/config.ts';
 import { ForwardSelector } from '#shared/domain/forwarding.ts';
 import { createIngestHandler } from '#shared/handlers/ingest.ts';
 import { createLogger } from '#shared/logging.ts';
 
-const deps = composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl());
+const deps = composeAwsDeps(
+  loadAwsConfig(),
+  loadMetricsConfig(),
+  loadNotificationQueueUrl(),
+  loadMonitoringConfig(),
+);
 const forward = loadForwardConfig();
 
 /** The hot path: metric posts and check reports, every agent, every minute; monitors evaluated on arrival. */

@@ -15,7 +15,7 @@ export const session = {
 export async function api<T>(
   path: string,
   query: Record<string, string | number | string[]> = {},
-  init: { method?: 'POST' | 'DELETE'; body?: unknown } = {},
+  init: { method?: 'POST' | 'PUT' | 'DELETE'; body?: unknown } = {},
 ): Promise<T> {
   const key = session.key();
   if (!key) throw new SignedOut('Sign in with an API key.');
@@ -94,6 +94,20 @@ export interface Monitor {
   isMute?: boolean;
   memo?: string;
 }
+export interface Channel {
+  id: string;
+  name: string;
+  type: string;
+  url?: string;
+  emails?: string[];
+  userIds?: string[];
+  mentions?: Record<string, string>;
+  enabledGraphImage?: boolean;
+  events?: string[];
+  suspendedAt?: number | null;
+  lastDelivery?: { at: number; ok: boolean; detail: string };
+}
+
 export interface GraphDef {
   name: string;
   displayName?: string;

@@ -28,7 +28,7 @@ function route(hash: string): View {
   if (first === 'hosts') return () => hostsView();
   if (first === 'alerts' && second) return (r) => alertView(second, r);
   if (first === 'alerts') return () => alertsView();
-  if (first === 'monitors') return () => monitorsView();
+  if (first === 'monitors') return (r) => monitorsView(r);
   if (first === 'dashboards' && second) return (r) => dashboardView(second, r);
   if (first === 'dashboards') return () => dashboardsView();
   return () => servicesView();

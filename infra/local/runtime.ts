@@ -42,7 +42,7 @@ export async function startLocalRuntime(
   await ensureTableAt(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.credentials);
 
   const logger = createLogger({ level: config.logLevel, format: 'text', ...(log && { write: log }) });
-  const deps = await composeLocalDeps(config.dataDir, dynamo);
+  const deps = await composeLocalDeps(config.dataDir, dynamo, config.monitoring);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
   const authorizer = createAuthorizerHandler(deps);

@@ -2,9 +2,10 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoMetricStore } from '../adapters/dynamodb/metric-store.ts';
+import { targetPolicy } from '../adapters/http/target-policy.ts';
 import { sqsJobQueue } from '../adapters/sqs/job-queue.ts';
 import { TimestreamMetricStore } from '../adapters/timestream/metric-store.ts';
-import type { AwsConfig, MetricsConfig } from '../config.ts';
+import type { AwsConfig, MetricsConfig, MonitoringConfig } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { MetricStore } from '../ports/metric-store.ts';
@@ -39,10 +40,12 @@ export function composeAwsDeps(
   config: AwsConfig,
   metrics: MetricsConfig,
   notificationQueueUrl: string,
+  monitoring: Pick<MonitoringConfig, 'allowPrivateTargets'>,
 ): Deps {
   return {
     ...composeEntityDeps(config),
     metrics: awsMetricStore(config, metrics),
     notifications: sqsNotificationQueue(notificationQueueUrl),
+    targets: targetPolicy({ allowPrivate: monitoring.allowPrivateTargets }),
   };
 }

@@ -5,6 +5,7 @@ import { DurableLocalQueue } from '../adapters/dynamodb/local-queue.ts';
 import { outboxEmailSender } from '../adapters/email/outbox.ts';
 import { smtpEmailSender } from '../adapters/email/smtp.ts';
 import { outboundHttp } from '../adapters/http/outbound-http.ts';
+import { targetPolicy } from '../adapters/http/target-policy.ts';
 import { LOCAL_TABLE_NAME, type MonitoringConfig } from '../config.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Senders } from '../use-cases/notifications/deliver.ts';
@@ -21,6 +22,7 @@ export const outboxDir = (dataDir: string): string => join(dataDir, 'outbox');
 export async function composeLocalDeps(
   dataDir: string,
   dynamo: { endpoint: string; credentials?: DynamoCredentials },
+  monitoring: Pick<MonitoringConfig, 'allowPrivateTargets'>,
   queueOptions?: ConstructorParameters<typeof DurableLocalQueue>[1],
 ): Promise<LocalDeps> {
   const connection = {
@@ -37,6 +39,7 @@ export async function composeLocalDeps(
     ...entities,
     metrics: await DuckDbMetricStore.open(join(dataDir, 'metrics.duckdb')),
     notifications: new DurableLocalQueue({ doc, name: LOCAL_TABLE_NAME }, queueOptions),
+    targets: targetPolicy({ allowPrivate: monitoring.allowPrivateTargets }),
   };
 }
 

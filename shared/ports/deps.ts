@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { EntityStore } from './entity-store.ts';
 import type { MetricStore } from './metric-store.ts';
-import type { NotificationQueue } from './notifications.ts';
+import type { NotificationQueue, TargetPolicy } from './notifications.ts';
 
 /** What the admin use cases and the authorizer need: no metric store. */
 export interface EntityDeps {
@@ -16,4 +16,6 @@ export interface Deps extends EntityDeps {
   metrics: MetricStore;
   /** Alert events go here for delivery. */
   notifications: NotificationQueue;
+  /** Which webhook, Slack and external-monitor URLs may be saved. */
+  targets: TargetPolicy;
 }

@@ -2,7 +2,7 @@ import type { Alert, AlertLog } from '../domain/monitoring/alert.ts';
 import type { AlertState } from '../domain/monitoring/alert-state.ts';
 import type { Downtime } from '../domain/monitoring/downtime.ts';
 import type { Monitor } from '../domain/monitoring/monitor.ts';
-import type { Channel, NotificationGroup } from '../domain/monitoring/notification.ts';
+import type { Channel, ChannelStatus, NotificationGroup } from '../domain/monitoring/notification.ts';
 import type { Invitation, User } from '../domain/monitoring/user.ts';
 
 /** Plain keyed documents of one organization: one Query lists them. */
@@ -55,6 +55,8 @@ export interface MonitoringStore {
     page(orgId: string, alertId: string, limit: number, before?: string): Promise<Page<AlertLog>>;
   };
   channels: Collection<Channel>;
+  /** Each channel's last delivery, failures in a row and suspension (see ChannelStatus). */
+  channelStatuses: Collection<ChannelStatus>;
   notificationGroups: Collection<NotificationGroup>;
   downtimes: Collection<Downtime>;
   users: Collection<User>;

@@ -43,5 +43,14 @@ export interface OutboundHttp {
   request(call: HttpCall): Promise<HttpAnswer>;
 }
 
+/**
+ * Where outbound calls may go, judged when a channel or external monitor is saved (the send-time
+ * guard of OutboundHttp stays: DNS can change).
+ */
+export interface TargetPolicy {
+  /** Why `url` may not be saved (naming the address and the setting that allows it), or undefined. */
+  refusal(url: string): Promise<string | undefined>;
+}
+
 /** Thrown for a target the safety rules refuse (private, loopback or link-local). */
 export class TargetRefusedError extends Error {}

@@ -82,6 +82,13 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
       from: now - 600,
       to: now - 540,
     });
+    // A webhook nobody listens at: the alert's delivery to it fails (connection refused).
+    await call('POST', '/api/v0/channels', {
+      type: 'webhook',
+      name: 'dead-hook',
+      url: 'http://127.0.0.1:9/hook',
+      addToDefaultNotificationGroup: true,
+    });
     // An open alert: a host monitor the third host breaches on its next post.
     await call('POST', '/api/v0/monitors', {
       type: 'host',
@@ -234,9 +241,33 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     expect(await row.textContent()).toContain('load high');
     expect(await row.locator('td.number').textContent()).toBe('1.50');
     expect(await row.textContent()).not.toContain(hosts[2] as string);
+    // The failed delivery to the dead webhook is told where alerts are read.
+    expect(await page.locator('[data-failing-channels]').textContent()).toMatch(/dead-hook: .*ECONNREFUSED/);
     await row.getByRole('link', { name: 'web-3' }).click();
     await page.locator('[data-open-alerts]').waitFor();
     expect(page.url()).toContain(`#/hosts/${hosts[2]}`);
+  });
+
+  it('shows each channel’s last delivery on the monitors page, and resumes a suspended channel', async () => {
+    const deps = server.runtime.deps;
+    const dead = (await deps.entities.channels.list('default')).find((c) => c.name === 'dead-hook');
+    const status = await deps.entities.channelStatuses.get('default', dead?.id as string);
+    await deps.entities.channelStatuses.put('default', {
+      ...(status as NonNullable<typeof status>),
+      failuresInARow: 10,
+      suspendedAt: Math.floor(Date.now() / 1000),
+    });
+    await page.goto(`${server.url}/#/monitors`);
+    const row = page.locator('tr[data-channel="dead-hook"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/ECONNREFUSED/);
+    expect(await row.textContent()).toContain('suspended since');
+    await shot('channels');
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await expect
+      .poll(async () => page.locator('tr[data-channel="dead-hook"]').textContent())
+      .not.toContain('suspended');
+    expect((await deps.entities.channelStatuses.get('default', dead?.id as string)) ?? null).toBeNull();
   });
 
   it('renders a dashboard: a role graph, a value, the role’s alerts, and markdown without script injection', async () => {

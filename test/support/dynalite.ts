@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { DuckDbMetricStore } from '#shared/adapters/duckdb/metric-store.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { targetPolicy } from '#shared/adapters/http/target-policy.ts';
 import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
 import { composeEntityDeps } from '#shared/composition/entities.ts';
 import type { Deps } from '#shared/ports/deps.ts';
@@ -35,6 +36,8 @@ export async function startTestDynamo(): Promise<TestDynamo> {
         ...composeEntityDeps({ tableName, dynamoEndpoint: endpoint }, { pageLimit: TEST_PAGE_LIMIT }),
         metrics: await DuckDbMetricStore.open(':memory:'),
         notifications: new MemoryNotificationQueue(),
+        // Tests reach their own receivers on 127.0.0.1.
+        targets: targetPolicy({ allowPrivate: true }),
       };
     },
     stop: () =>

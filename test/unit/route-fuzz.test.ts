@@ -275,7 +275,7 @@ describe('every route of the route table under bad input', () => {
         const parsed = JSON.parse(res.body);
         if (res.statusCode >= 400) expect(typeof parsed.error?.message, what).toBe('string');
       }),
-      { numRuns: 2500 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2500) },
     );
     expect(seen.size).toBe(new Set(ROUTES.map((r) => `${r.method} ${r.path}`)).size);
     expect(log.lines).toEqual([]); // no unhandled error was logged either

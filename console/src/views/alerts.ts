@@ -1,4 +1,4 @@
-import { type Alert, api, type Host, type Monitor, type Point } from '../api.ts';
+import { type Alert, api, type Channel, type Host, type Monitor, type Point } from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
 import { formatValue } from '../units.ts';
@@ -35,12 +35,16 @@ export async function alertsView(): Promise<Node> {
     api<{ alerts: Alert[] }>('/alerts', { withClosed: 'true', limit: 100 }),
     api<{ monitors: Monitor[] }>('/monitors'),
   ]);
-  const names = await hostNames(alerts.flatMap((a) => (a.hostId ? [a.hostId] : [])));
+  const [names, failing] = await Promise.all([
+    hostNames(alerts.flatMap((a) => (a.hostId ? [a.hostId] : []))),
+    failingChannels(),
+  ]);
   const monitorName = new Map(monitors.map((m) => [m.id, m.name]));
   return h(
     'section',
     {},
     h('h1', {}, 'Alerts'),
+    failing,
     alerts.length === 0 ? h('p', { class: 'muted' }, 'No alerts.') : null,
     h(
       'table',
@@ -198,8 +202,87 @@ export async function alertView(id: string, rerender: () => void): Promise<Node>
   );
 }
 
-export async function monitorsView(): Promise<Node> {
-  const { monitors } = await api<{ monitors: Monitor[] }>('/monitors');
+/** The body that saves a channel as it is (a PUT of it resumes a suspended channel). */
+function channelBody(c: Channel): Record<string, unknown> {
+  const { id: _id, suspendedAt: _s, lastDelivery: _l, ...body } = c;
+  return body;
+}
+
+/** Channels that failed their last delivery or are suspended: a warning where alerts are read. */
+async function failingChannels(): Promise<Node | null> {
+  const { channels } = await api<{ channels: Channel[] }>('/channels');
+  const failing = channels.filter((c) => c.suspendedAt || c.lastDelivery?.ok === false);
+  if (failing.length === 0) return null;
+  return h(
+    'div',
+    { class: 'card error', 'data-failing-channels': failing.length },
+    h('strong', {}, 'Notifications are failing: '),
+    ...failing.flatMap((c, i) => [
+      i > 0 ? '; ' : '',
+      `${c.name}${c.suspendedAt ? ' (suspended)' : ''}: ${c.lastDelivery?.detail ?? ''} `,
+    ]),
+    link('#/monitors', 'see channels'),
+  );
+}
+
+/** Every channel with how its last delivery went; a suspended one can be resumed (saved again). */
+function channelsTable(channels: Channel[], rerender: () => void): Node {
+  return h(
+    'table',
+    { class: 'channels' },
+    h('thead', {}, h('tr', {}, ...['channel', 'type', 'last delivery', ''].map((t) => h('th', {}, t)))),
+    h(
+      'tbody',
+      {},
+      ...channels.map((c) => {
+        const last = c.lastDelivery;
+        const out = h('span', { role: 'status' });
+        return h(
+          'tr',
+          { 'data-channel': c.name },
+          h('td', {}, c.name),
+          h('td', {}, c.type),
+          h(
+            'td',
+            { class: last && !last.ok ? 'status-CRITICAL' : '' },
+            last ? `${when(last.at)}: ${last.ok ? 'sent' : last.detail}` : 'none yet',
+          ),
+          h(
+            'td',
+            {},
+            c.suspendedAt
+              ? [
+                  h('span', { class: 'status-WARNING' }, `suspended since ${when(c.suspendedAt)} `),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      onclick: async () => {
+                        try {
+                          await api(`/channels/${c.id}`, {}, { method: 'PUT', body: channelBody(c) });
+                          rerender();
+                        } catch (err) {
+                          out.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+                        }
+                      },
+                    },
+                    'Resume',
+                  ),
+                  out,
+                ]
+              : '',
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+export async function monitorsView(rerender: () => void): Promise<Node> {
+  const [{ monitors }, { channels }] = await Promise.all([
+    api<{ monitors: Monitor[] }>('/monitors'),
+    api<{ channels: Channel[] }>('/channels'),
+  ]);
   return h(
     'section',
     {},
@@ -223,5 +306,7 @@ export async function monitorsView(): Promise<Node> {
         ),
       ),
     ),
+    h('h2', {}, 'Channels'),
+    channelsTable(channels, rerender),
   );
 }

@@ -110,6 +110,7 @@ export function dynamoHosts(table: Table): EntityStore['hosts'] {
     },
 
     async customIdentifierOwner(orgId, customIdentifier) {
+      if (customIdentifier === '') return undefined; // no host has it, and DynamoDB refuses an empty key
       const out = await table.doc.send(
         new GetCommand({ TableName: table.name, Key: customIdentifierKeys(orgId, customIdentifier) }),
       );

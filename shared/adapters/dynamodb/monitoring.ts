@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Downtime } from '../../domain/monitoring/downtime.ts';
 import type { Monitor } from '../../domain/monitoring/monitor.ts';
-import type { Channel, NotificationGroup } from '../../domain/monitoring/notification.ts';
+import type { Channel, ChannelStatus, NotificationGroup } from '../../domain/monitoring/notification.ts';
 import type { Invitation, User } from '../../domain/monitoring/user.ts';
 import type { MonitoringStore } from '../../ports/monitoring-store.ts';
 import { dynamoAlertLogs, dynamoAlertStates, dynamoAlerts } from './alerts.ts';
@@ -87,6 +87,7 @@ export function dynamoMonitoringStore(table: Table): MonitoringStore {
     alerts: dynamoAlerts(table),
     alertLogs: dynamoAlertLogs(table),
     channels: dynamoCollection<Channel>(table, 'CHANNELS'),
+    channelStatuses: dynamoCollection<ChannelStatus>(table, 'CHANNEL_STATUS'),
     notificationGroups: dynamoCollection<NotificationGroup>(table, 'NGROUPS'),
     downtimes: dynamoCollection<Downtime>(table, 'DOWNTIMES'),
     users: dynamoCollection<User>(table, 'USERS'),

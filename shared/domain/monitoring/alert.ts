@@ -26,8 +26,14 @@ export function toApiAlert(alert: Alert): Record<string, unknown> {
   return shown;
 }
 
-/** Alert-log triggers, as the API names them. */
-export type AlertTrigger = 'monitoring' | 'manual' | 'monitorDelete' | 'hostRetire' | 'serviceDelete';
+/** Alert-log triggers, as the API names them; `notification` is saba's, for a delivery that failed. */
+export type AlertTrigger =
+  | 'monitoring'
+  | 'manual'
+  | 'monitorDelete'
+  | 'hostRetire'
+  | 'serviceDelete'
+  | 'notification';
 
 export interface AlertLog {
   id: string;
@@ -49,16 +55,24 @@ const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
  */
 let lastMs = 0;
 
-export function timeOrderedId(nowMs: number): string {
-  // Within one process ids never repeat a millisecond, so two events of one alert keep their order.
-  lastMs = Math.max(Math.floor(nowMs), lastMs + 1);
-  let t = lastMs;
+function timeHead(ms: number): string {
+  let t = Math.floor(ms);
   let head = '';
   for (let i = 0; i < 8; i++) {
     head = ALPHABET[t % 58] + head;
     t = Math.floor(t / 58);
   }
-  let tail = '';
-  for (const b of randomBytes(3)) tail += ALPHABET[b % 58];
-  return head + tail;
+  return head;
 }
+
+const tailOf = (bytes: Iterable<number>) => [...bytes].map((b) => ALPHABET[b % 58]).join('');
+
+export function timeOrderedId(nowMs: number): string {
+  // Within one process ids never repeat a millisecond, so two events of one alert keep their order.
+  lastMs = Math.max(Math.floor(nowMs), lastMs + 1);
+  return timeHead(lastMs) + tailOf(randomBytes(3));
+}
+
+/** A time-ordered id that is the same for the same (time, seed): one log line per delivery, however often it fails. */
+export const fixedTimeOrderedId = (ms: number, seed: string): string =>
+  timeHead(ms) + tailOf(Buffer.from(seed.slice(0, 6), 'hex'));

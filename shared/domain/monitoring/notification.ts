@@ -13,6 +13,44 @@ interface ChannelCommon {
   name: string;
   suspendedAt?: number | null;
   events?: ChannelEvent[];
+  /** saba's: how the last delivery to the channel went (an extra field Mackerel clients ignore). */
+  lastDelivery?: LastDelivery;
+}
+
+export interface LastDelivery {
+  /** Epoch seconds. */
+  at: number;
+  ok: boolean;
+  /** `sent`, or why it failed: the status answered, the timeout, the refused address. */
+  detail: string;
+}
+
+/** Failed deliveries in a row after which a channel is suspended, as Mackerel suspends failing channels. */
+export const SUSPEND_AFTER_FAILURES = 10;
+
+/**
+ * How a channel's deliveries go, kept apart from the channel itself so a delivery never rewrites
+ * what its owner saved. Saving the channel again resumes it (and forgets the failures).
+ */
+export interface ChannelStatus {
+  /** The channel's id. */
+  id: string;
+  lastDelivery: LastDelivery;
+  failuresInARow: number;
+  suspendedAt?: number;
+}
+
+/** The next status after a delivery: a failure counts (and suspends at the limit), a success clears. */
+export function afterDelivery(
+  previous: ChannelStatus | undefined,
+  id: string,
+  last: LastDelivery,
+): ChannelStatus {
+  if (last.ok) return { id, lastDelivery: last, failuresInARow: 0 };
+  const failuresInARow = (previous?.failuresInARow ?? 0) + 1;
+  const suspendedAt =
+    previous?.suspendedAt ?? (failuresInARow >= SUSPEND_AFTER_FAILURES ? last.at : undefined);
+  return { id, lastDelivery: last, failuresInARow, ...(suspendedAt !== undefined && { suspendedAt }) };
 }
 
 export interface EmailChannel extends ChannelCommon {

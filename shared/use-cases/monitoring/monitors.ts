@@ -28,7 +28,14 @@ async function assertScopesExist(deps: EntityDeps, orgId: string, scopes: string
   }
 }
 
-async function validate(deps: EntityDeps, orgId: string, m: NewMonitor): Promise<NewMonitor> {
+/** What saving a monitor reads: the services and roles it names, and which URLs may be called. */
+type MonitorDeps = EntityDeps & Pick<Deps, 'targets'>;
+
+async function validate(deps: MonitorDeps, orgId: string, m: NewMonitor): Promise<NewMonitor> {
+  if (m.type === 'external') {
+    const refusal = await deps.targets.refusal(m.url);
+    if (refusal) throw new ValidationError(`url: ${refusal}.`);
+  }
   if ('scopes' in m || 'excludeScopes' in m) {
     const scoped = m as Omit<ConnectivityMonitor, 'id'>;
     const scopes = (scoped.scopes ?? []).map(normalizeScope);
@@ -66,7 +73,7 @@ export async function getMonitor(deps: EntityDeps, orgId: string, id: string): P
   return m;
 }
 
-export async function createMonitor(deps: EntityDeps, orgId: string, body: NewMonitor): Promise<ApiMonitor> {
+export async function createMonitor(deps: MonitorDeps, orgId: string, body: NewMonitor): Promise<ApiMonitor> {
   const monitor = { id: deps.newId(), ...(await validate(deps, orgId, body)) } as ApiMonitor;
   await deps.entities.monitors.put(orgId, monitor);
   return monitor;
@@ -77,7 +84,7 @@ export async function createMonitor(deps: EntityDeps, orgId: string, body: NewMo
  * stored values when omitted (Mackerel's documented exceptions). The type cannot change.
  */
 export async function updateMonitor(
-  deps: EntityDeps,
+  deps: MonitorDeps,
   orgId: string,
   id: string,
   body: NewMonitor,

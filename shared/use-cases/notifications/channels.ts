@@ -5,15 +5,22 @@ import {
   type NotificationGroup,
 } from '../../domain/monitoring/notification.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import type { EntityDeps } from '../../ports/deps.ts';
+import type { Deps, EntityDeps } from '../../ports/deps.ts';
 import type { ChannelBody, NotificationGroupBody } from '../../schemas/notifications.ts';
 import { notificationSettings } from './settings.ts';
 
 const CHANNEL_NOT_FOUND = 'Channel Not Found.';
 const GROUP_NOT_FOUND = 'Notification Group Not Found.';
 
-async function toChannel(deps: EntityDeps, orgId: string, id: string, body: ChannelBody): Promise<Channel> {
+/** What saving a channel reads: its organization's users, and which URLs may be called. */
+type ChannelDeps = EntityDeps & Pick<Deps, 'targets'>;
+
+async function toChannel(deps: ChannelDeps, orgId: string, id: string, body: ChannelBody): Promise<Channel> {
   const events = body.events ?? ['alert'];
+  if (body.type === 'webhook' || body.type === 'slack') {
+    const refusal = await deps.targets.refusal(body.url);
+    if (refusal) throw new ValidationError(`url: ${refusal}.`);
+  }
   switch (body.type) {
     case 'email': {
       const userIds = body.userIds ?? [];
@@ -63,7 +70,7 @@ async function changeDefaultGroup(
   await deps.entities.notificationGroups.put(orgId, change(group));
 }
 
-export async function createChannel(deps: EntityDeps, orgId: string, body: ChannelBody): Promise<Channel> {
+export async function createChannel(deps: ChannelDeps, orgId: string, body: ChannelBody): Promise<Channel> {
   const channel = await toChannel(deps, orgId, deps.newId(), body);
   await deps.entities.channels.put(orgId, channel);
   if (body.addToDefaultNotificationGroup)
@@ -75,7 +82,7 @@ export async function createChannel(deps: EntityDeps, orgId: string, body: Chann
 }
 
 export async function updateChannel(
-  deps: EntityDeps,
+  deps: ChannelDeps,
   orgId: string,
   id: string,
   body: ChannelBody,
@@ -89,6 +96,8 @@ export async function updateChannel(
     throw new ValidationError('addToDefaultNotificationGroup can only be given when a channel is created.');
   const channel = await toChannel(deps, orgId, id, body);
   await deps.entities.channels.put(orgId, channel);
+  // Saving a channel resumes it: its failures and suspension are forgotten.
+  await deps.entities.channelStatuses.delete(orgId, id);
   return channel;
 }
 
@@ -104,6 +113,7 @@ export async function deleteChannel(deps: EntityDeps, orgId: string, id: string)
       childChannelIds: g.childChannelIds.filter((c) => c !== id),
     });
   await deps.entities.channels.delete(orgId, id);
+  await deps.entities.channelStatuses.delete(orgId, id);
   return channel;
 }
 

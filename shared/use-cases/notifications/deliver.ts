@@ -4,6 +4,7 @@ import type { Channel, NotificationJob } from '../../domain/monitoring/notificat
 import type { EntityDeps } from '../../ports/deps.ts';
 import type { EmailSender, OutboundHttp } from '../../ports/notifications.ts';
 import type { ChannelHealth } from './channel-health.ts';
+import { recordDelivery } from './delivery-status.ts';
 import { notificationSettings } from './settings.ts';
 
 export interface Senders {
@@ -133,25 +134,32 @@ export function notificationDelivery(deps: EntityDeps, senders: Senders, options
     const claim = await deps.entities.deliveries.claim(job.orgId, key, now, staleBefore);
     if (claim === 'sent') return 'duplicate';
     if (claim === 'busy') throw new DeliveryFailedError(`delivery ${key} is in progress elsewhere`);
+    const id = deliveryIdOf(job);
+    let channel: Channel | undefined;
+    let sent: boolean;
     try {
-      const channel = (await notificationSettings(deps, job.orgId)).channels.find(
-        (c) => c.id === job.channelId,
-      );
-      const sent =
+      channel = (await notificationSettings(deps, job.orgId)).channels.find((c) => c.id === job.channelId);
+      // A deleted or suspended channel: done, nothing sent (saving the channel again resumes it).
+      sent =
         channel !== undefined &&
+        !channel.suspendedAt &&
         (await withDeadline(
-          send(deps, senders, job, channel, deliveryIdOf(job)),
+          send(deps, senders, job, channel, id),
           DELIVERY_TIMEOUT_MS,
           `channel ${job.channelId}`,
         ));
       options.health.answered(channelKey);
       await deps.entities.deliveries.markSent(job.orgId, key, now);
-      return sent ? 'sent' : 'skipped';
     } catch (err) {
       if (isTimeout(err)) options.health.timedOut(channelKey);
       else options.health.answered(channelKey);
       await deps.entities.deliveries.release(job.orgId, key);
+      if (channel)
+        await recordDelivery(deps, job, channel, id, { ok: false, reason: (err as Error).message });
       throw err;
     }
+    // After the record of the send: should this fail, the retry finds the delivery sent.
+    if (sent && channel) await recordDelivery(deps, job, channel, id, { ok: true });
+    return sent ? 'sent' : 'skipped';
   };
 }

@@ -1,5 +1,6 @@
 import {
   type Channel,
+  type ChannelStatus,
   DEFAULT_CHANNEL_ID,
   DEFAULT_GROUP_ID,
   defaultChannel,
@@ -16,9 +17,10 @@ export async function notificationSettings(
   deps: EntityDeps,
   orgId: string,
 ): Promise<{ channels: Channel[]; groups: NotificationGroup[] }> {
-  let [channels, groups] = await Promise.all([
+  let [channels, groups, statuses] = await Promise.all([
     deps.entities.channels.list(orgId),
     deps.entities.notificationGroups.list(orgId),
+    deps.entities.channelStatuses.list(orgId),
   ]);
   if (!channels.some((c) => c.id === DEFAULT_CHANNEL_ID)) {
     await deps.entities.channels.create(orgId, defaultChannel());
@@ -28,7 +30,18 @@ export async function notificationSettings(
     await deps.entities.notificationGroups.create(orgId, defaultGroup());
     groups = [defaultGroup(), ...groups];
   }
-  return { channels: channels.map(inDocumentedShape), groups };
+  const statusOf = new Map(statuses.map((s) => [s.id, s]));
+  return { channels: channels.map((c) => withStatus(inDocumentedShape(c), statusOf.get(c.id))), groups };
+}
+
+/** The channel with its last delivery and, once it failed too often, its suspension. */
+function withStatus(channel: Channel, status: ChannelStatus | undefined): Channel {
+  if (!status) return channel;
+  return {
+    ...channel,
+    lastDelivery: status.lastDelivery,
+    ...(status.suspendedAt !== undefined && { suspendedAt: status.suspendedAt }),
+  };
 }
 
 /** Webhook channels saved before saba followed client-go's shape carried `enabledGraphImage`. */
