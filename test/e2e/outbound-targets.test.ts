@@ -72,8 +72,9 @@ describe('outbound targets refused when they are saved', () => {
     expect(
       channels
         .filter((c: { type: string }) => c.type !== 'email-broadcast')
-        .map((c: { url: string }) => c.url),
-    ).toEqual(['https://hooks.invalid/x', 'https://hooks.invalid/s']);
+        .map((c: { url: string }) => c.url)
+        .sort(),
+    ).toEqual(['https://hooks.invalid/s', 'https://hooks.invalid/x']);
     expect((await call('GET', `/api/v0/monitors/${probe.id}`)).json.monitor.url).toBe(
       'https://status.invalid/',
     );

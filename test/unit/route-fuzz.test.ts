@@ -17,6 +17,16 @@ import { recordingLogger } from '../support/logger.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
 
+const HOST_MONITOR = {
+  type: 'host',
+  name: 'fuzz',
+  metric: 'loadavg5',
+  operator: '>',
+  warning: 1,
+  critical: 2,
+  duration: 1,
+};
+
 /** A valid body for each write route, made by the seeding below (ids filled in from what it made). */
 const validBodies = (ids: Record<string, string>): Record<string, unknown> => ({
   'POST /api/v0/hosts': { name: 'fuzz-host', meta: {}, roleFullnames: ['shop:web'] },
@@ -49,24 +59,8 @@ const validBodies = (ids: Record<string, string>): Record<string, unknown> => ({
       { source: { type: 'host', hostId: ids.host }, name: 'chk', status: 'OK', message: '', occurredAt: NOW },
     ],
   },
-  'POST /api/v0/monitors': {
-    type: 'host',
-    name: 'fuzz',
-    metric: 'loadavg5',
-    operator: '>',
-    warning: 1,
-    critical: 2,
-    duration: 1,
-  },
-  'PUT /api/v0/monitors/{monitorId}': {
-    type: 'host',
-    name: 'fuzz',
-    metric: 'loadavg5',
-    operator: '>',
-    warning: 1,
-    critical: 2,
-    duration: 1,
-  },
+  'POST /api/v0/monitors': HOST_MONITOR,
+  'PUT /api/v0/monitors/{monitorId}': HOST_MONITOR,
   'PUT /api/v0/alerts/{alertId}': { memo: 'looked at it' },
   'POST /api/v0/alerts/{alertId}/close': { reason: 'fixed' },
   'POST /api/v0/channels': { type: 'webhook', name: 'hook', url: 'https://example.com/hook' },
