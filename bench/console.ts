@@ -53,6 +53,11 @@ async function pageLoad(page: Page, hash: string, ready: string): Promise<{ ms: 
   await page.evaluate(() => {
     (globalThis as unknown as BrowserGlobals).location.hash = '#/blank';
   });
+  // The page we measure must be gone first, or its old DOM would count as ready at once.
+  await page.waitForFunction(
+    (sel) => !(globalThis as unknown as BrowserGlobals).document.querySelector(sel),
+    ready,
+  );
   await page.waitForTimeout(50);
   let requests = 0;
   const count = (r: { url(): string }) => {

@@ -138,37 +138,41 @@ const LEADING = ['loadavg5', 'cpu.user.percentage', 'memory.used'];
  */
 export async function roleView(service: string, role: string, rerender: () => void): Promise<Node> {
   const { from, to } = window();
-  const [hosts, annotations, { graphDefs }, alerts] = await Promise.all([
-    hostsOf(service, role),
+  const roleHosts = hostsOf(service, role);
+  const [hosts, names, annotations, { graphDefs }, alerts] = await Promise.all([
+    roleHosts,
+    roleHosts.then(namesOf),
     annotationsFor(service, from, to, [role]),
     api<{ graphDefs: GraphDef[] }>('/graph-defs'),
     openAlertsByHost(),
   ]);
-  const groups = groupMetrics(await namesOf(hosts), graphDefs);
-  const graphs = await Promise.all(
-    groups.map(async (g) => {
-      const fallback = LEADING.find((n) => g.names.includes(n)) ?? g.names[0] ?? '';
-      const { chosen, select } = metricChooser(
-        `saba.role.${service}:${role}.${g.title}`,
-        g.names,
-        fallback,
-        rerender,
-      );
-      const graph = await roleGraph(service, role, chosen, hosts, annotations, {
-        title: g.title,
-        unit: g.unit,
-      });
-      graph.append(
-        h(
-          'div',
-          { class: 'toolbar' },
-          g.names.length > 1 ? select : null,
-          embedButton(service, role, chosen),
-        ),
-      );
-      return graph;
-    }),
-  );
+  const groups = groupMetrics(names, graphDefs);
+  // The page is drawn at once; each graph fills its place as its one read returns.
+  const graphs = groups.map((g) => {
+    const fallback = LEADING.find((n) => g.names.includes(n)) ?? g.names[0] ?? '';
+    const { chosen, select } = metricChooser(
+      `saba.role.${service}:${role}.${g.title}`,
+      g.names,
+      fallback,
+      rerender,
+    );
+    const place = h('div', { class: 'graph' }, h('h3', {}, g.title), h('p', { class: 'muted' }, 'Loading…'));
+    roleGraph(service, role, chosen, hosts, annotations, { title: g.title, unit: g.unit }).then(
+      (graph) => {
+        graph.append(
+          h(
+            'div',
+            { class: 'toolbar' },
+            g.names.length > 1 ? select : null,
+            embedButton(service, role, chosen),
+          ),
+        );
+        place.replaceWith(graph);
+      },
+      (err: Error) => place.append(h('p', { class: 'error' }, err.message)),
+    );
+    return place;
+  });
   return h(
     'section',
     {},
