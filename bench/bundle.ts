@@ -18,6 +18,8 @@ const ENV = {
   SABA_TABLE_NAME: 'entities',
   SABA_METRIC_STORE: 'dynamodb',
   SABA_METRICS_TABLE_NAME: 'metrics',
+  // Every function that raises alerts needs its queue (a cold start without it fails, as it should).
+  SABA_NOTIFICATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/notifications',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'x',
   AWS_SECRET_ACCESS_KEY: 'x',
