@@ -19,7 +19,14 @@ import { createChannel } from '#shared/use-cases/notifications/channels.ts';
 import { startTestDynamo } from '../test/support/dynalite.ts';
 import { startBlackHole, startReceiver } from '../test/support/http-receiver.ts';
 import { clientFor, startTestServer } from '../test/support/local-server.ts';
-import { addHost, agentPost, check, monitoringWorld, RecordingEmail } from '../test/support/monitoring.ts';
+import {
+  addHost,
+  agentPost,
+  check,
+  groupWebhook,
+  monitoringWorld,
+  RecordingEmail,
+} from '../test/support/monitoring.ts';
 import { startSabaProcess } from '../test/support/saba-process.ts';
 import { lambdaContext, sqsEventOf } from '../test/support/sqs.ts';
 import { BENCH_KEY, freePort, saveResult } from './support.ts';
@@ -130,18 +137,8 @@ async function goodNextToDead() {
   try {
     const call = clientFor(server, server.key);
     for (let i = 0; i < 10; i++)
-      await call('POST', '/api/v0/channels', {
-        type: 'webhook',
-        name: `dead-${i}`,
-        url: `${dead.url}/${i}`,
-        addToDefaultNotificationGroup: true,
-      });
-    await call('POST', '/api/v0/channels', {
-      type: 'webhook',
-      name: 'good',
-      url: `${good.url}/good`,
-      addToDefaultNotificationGroup: true,
-    });
+      await call('POST', '/api/v0/channels', groupWebhook(`dead-${i}`, `${dead.url}/${i}`));
+    await call('POST', '/api/v0/channels', groupWebhook('good', `${good.url}/good`));
     const hostId = (await call('POST', '/api/v0/hosts', { name: 'flappy', meta: {} })).json.id as string;
     const delays: number[] = [];
     for (const kind of ['open', 'close', 'open', 'close']) {
@@ -176,24 +173,8 @@ async function notifierBatches() {
   try {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++)
-      ids.push(
-        (
-          await createChannel(deps, 'acme', {
-            type: 'webhook',
-            name: `dead-${i}`,
-            url: `${dead.url}/${i}`,
-            addToDefaultNotificationGroup: true,
-          })
-        ).id,
-      );
-    const goodId = (
-      await createChannel(deps, 'acme', {
-        type: 'webhook',
-        name: 'good',
-        url: `${good.url}/good`,
-        addToDefaultNotificationGroup: true,
-      })
-    ).id;
+      ids.push((await createChannel(deps, 'acme', groupWebhook(`dead-${i}`, `${dead.url}/${i}`))).id);
+    const goodId = (await createChannel(deps, 'acme', groupWebhook('good', `${good.url}/good`))).id;
     await agentPost(deps, await addHost(deps, 'web-1'));
     deps.clock.at(1_800_000_200);
     await check(deps);

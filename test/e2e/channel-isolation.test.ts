@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlackHole, startReceiver } from '../support/http-receiver.ts';
 import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+import { groupWebhook } from '../support/monitoring.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,18 +28,8 @@ describe('locally, ten never-answering channels delay no other', () => {
   it('delivers the good webhook within 2 s of each of four successive events', async () => {
     const call = clientFor(server, server.key);
     for (let i = 0; i < 10; i++)
-      await call('POST', '/api/v0/channels', {
-        type: 'webhook',
-        name: `dead-${i}`,
-        url: `${dead.url}/dead-${i}`,
-        addToDefaultNotificationGroup: true,
-      });
-    await call('POST', '/api/v0/channels', {
-      type: 'webhook',
-      name: 'good',
-      url: `${good.url}/good`,
-      addToDefaultNotificationGroup: true,
-    });
+      await call('POST', '/api/v0/channels', groupWebhook(`dead-${i}`, `${dead.url}/dead-${i}`));
+    await call('POST', '/api/v0/channels', groupWebhook('good', `${good.url}/good`));
     const hostId = (await call('POST', '/api/v0/hosts', { name: 'flappy', meta: {} })).json.id as string;
     const post = () =>
       call('POST', '/api/v0/tsdb', [

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../support/http-receiver.ts';
 import { clientFor, startTestServer, type TestServer } from '../support/local-server.ts';
+import { groupWebhook } from '../support/monitoring.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,12 +30,7 @@ describe('what a notification says: the host as people name it, the value, the t
   it('names the host by its displayName and links to the console by default (webhook and email)', async () => {
     const call = clientFor(server, server.key);
     await call('POST', '/api/v0/invitations', { email: 'oncall@example.com', authority: 'manager' });
-    await call('POST', '/api/v0/channels', {
-      type: 'webhook',
-      name: 'hook',
-      url: `${hooks.url}/hook`,
-      addToDefaultNotificationGroup: true,
-    });
+    await call('POST', '/api/v0/channels', groupWebhook('hook', `${hooks.url}/hook`));
     await call('POST', '/api/v0/monitors', {
       type: 'host',
       name: 'queue depth',

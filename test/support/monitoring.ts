@@ -75,3 +75,11 @@ export const checkerSettings = (over: Partial<CheckerSettings> = {}): CheckerSet
 
 export const check = (deps: Deps, over: Partial<CheckerSettings> = {}) =>
   runChecker(deps, checkerSettings(over), () => {}); // an organization's failure shows in what the tests read
+
+/** A webhook channel in the default notification group, as the API and `createChannel` take it. */
+export const groupWebhook = (name: string, url: string) => ({
+  type: 'webhook' as const,
+  name,
+  url,
+  addToDefaultNotificationGroup: true,
+});

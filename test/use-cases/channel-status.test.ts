@@ -12,6 +12,7 @@ import {
   addHost,
   agentPost,
   check,
+  groupWebhook,
   type MonitoringDeps,
   monitoringWorld,
   RecordingEmail,
@@ -34,12 +35,7 @@ describe('failed deliveries are visible: last result, suspension, the alert log'
   });
 
   it('shows the last error, suspends a channel that keeps failing, logs it on the alert, and resumes on save', async () => {
-    const hook = await createChannel(deps, 'acme', {
-      type: 'webhook',
-      name: 'flaky',
-      url: `${failing.url}/hook`,
-      addToDefaultNotificationGroup: true,
-    });
+    const hook = await createChannel(deps, 'acme', groupWebhook('flaky', `${failing.url}/hook`));
     await agentPost(deps, await addHost(deps, 'web-1'));
     deps.clock.at(T0 + 200);
     await check(deps);

@@ -10,6 +10,7 @@ import {
   addHost,
   agentPost,
   check,
+  groupWebhook,
   type MonitoringDeps,
   monitoringWorld,
   RecordingEmail,
@@ -38,20 +39,8 @@ describe('the notifier on AWS: channels isolated, no batch outliving the functio
       return {};
     });
     for (let i = 0; i < 10; i++)
-      await createChannel(deps, 'acme', {
-        type: 'webhook',
-        name: `dead-${i}`,
-        url: `${dead.url}/dead-${i}`,
-        addToDefaultNotificationGroup: true,
-      });
-    goodChannel = (
-      await createChannel(deps, 'acme', {
-        type: 'webhook',
-        name: 'good',
-        url: `${good.url}/good`,
-        addToDefaultNotificationGroup: true,
-      })
-    ).id;
+      await createChannel(deps, 'acme', groupWebhook(`dead-${i}`, `${dead.url}/dead-${i}`));
+    goodChannel = (await createChannel(deps, 'acme', groupWebhook('good', `${good.url}/good`))).id;
     const host = await addHost(deps, 'web-1');
     await agentPost(deps, host);
     deps.clock.at(T0 + 200);
