@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { saveResult } from './support.ts';
 
 const run = promisify(execFile);
-const FUNCTIONS = ['ingest', 'api', 'authorizer', 'compaction-worker'];
+const FUNCTIONS = ['ingest', 'api', 'compaction-worker'];
 const ENV = {
   SABA_TABLE_NAME: 'entities',
   SABA_METRIC_STORE: 'dynamodb',

@@ -16,9 +16,12 @@ import { createIngestHandler } from '#shared/handlers/ingest.ts';
 import type { ApiEvent } from '#shared/http/event.ts';
 import { createLogger } from '#shared/logging.ts';
 import type { Deps } from '#shared/ports/deps.ts';
-import { createOrg } from '#shared/use-cases/admin.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { freePort, percentile, saveResult, startDynalite, stopProcess, waitForHttp } from './support.ts';
+
+/** The organization's read-write key (registered in beforeAll). */
+const TEST_KEY = 'test-key-with-write-permission';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const HOSTS = 50;
@@ -31,18 +34,18 @@ function event(hostId: string, time: number): ApiEvent {
   return {
     rawPath: '/api/v0/tsdb',
     rawQueryString: '',
-    headers: {},
+    headers: { 'x-api-key': TEST_KEY },
     body,
     isBase64Encoded: false,
     requestContext: {
       http: { method: 'POST' },
-      authorizer: { lambda: { orgId: 'bench', permission: 'write' } },
     },
   } as unknown as ApiEvent;
 }
 
 async function measure(label: string, deps: Deps) {
   await createOrg(deps, 'bench');
+  await createApiKey(deps, 'bench', 'write', 'test', TEST_KEY);
   const hosts: string[] = [];
   for (let i = 0; i < HOSTS; i++)
     hosts.push((await registerHost(deps, 'bench', { name: `h${i}`, meta: {} })).id);

@@ -1,27 +1,22 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
   DomainName,
   HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
+  type HttpMethod,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogGroupClass, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
 import { lintExceptions } from './cfn-lint.ts';
 
 export interface SabaHttpApiProps {
   functions: Record<FunctionName, IFunction>;
-  authorizer: IFunction;
-  /** How long API Gateway reuses an authorizer answer per key. */
-  authorizerCacheTtl?: Duration;
   /** Requests per second the stage accepts, steady and in a burst (the account's limit applies too). */
   throttle: { rateLimit: number; burstLimit: number };
   /** A custom domain: its name and the ARN of an ACM certificate for it in the same region. */
@@ -31,7 +26,8 @@ export interface SabaHttpApiProps {
 /**
  * The access log line, one JSON object a request with short keys (the log is billed by the byte):
  * id request id, ip source address, m method, p path, s status, b response bytes, ms latency,
- * org organization, err integration error. No API key.
+ * err integration error. No API key. (The organization is in the function's own log line: the
+ * function checks the key, so API Gateway never knows it.)
  */
 export const ACCESS_LOG_FIELDS = {
   id: '$context.requestId',
@@ -41,25 +37,32 @@ export const ACCESS_LOG_FIELDS = {
   s: '$context.status',
   b: '$context.responseLength',
   ms: '$context.responseLatency',
-  org: '$context.authorizer.orgId',
   err: '$context.integrationErrorMessage',
 };
 
 /**
- * The HTTP API, built from the same route table as the local server. Every route, and `$default`
- * (which the api function answers with Mackerel's 404), sits behind the X-Api-Key authorizer.
+ * The HTTP API, built from the same route table as the local server: every route, and `$default`
+ * (which the api function answers with Mackerel's 404), goes to its function, which checks the
+ * `X-Api-Key` itself (shared/http/key-check.ts) and answers a missing or unknown key with Mackerel's
+ * 401/403 body. A Lambda authorizer cannot: with the key as its identity source (which its cache
+ * needs), API Gateway answers a request without the header itself with `{"message":"Unauthorized"}`,
+ * and without a cache it would cost an invocation per request.
  */
+/** cdk-nag wants an API Gateway authorizer on every route; the function checks the key instead. */
+function acknowledgeKeyCheck(route: IConstruct): void {
+  Validations.of(route).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'The function behind the route checks X-Api-Key itself (cached per key), so a missing key gets Mackerel’s 401 body, which an authorizer cannot give.',
+  });
+}
+
 export class SabaHttpApi extends Construct {
   readonly api: HttpApi;
   readonly domain?: DomainName;
 
   constructor(scope: Construct, id: string, props: SabaHttpApiProps) {
     super(scope, id);
-    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.authorizer, {
-      identitySource: ['$request.header.X-Api-Key'],
-      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.minutes(1),
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-    });
     const integrations = {
       api: new HttpLambdaIntegration('ApiIntegration', props.functions.api),
       ingest: new HttpLambdaIntegration('IngestIntegration', props.functions.ingest),
@@ -69,7 +72,6 @@ export class SabaHttpApi extends Construct {
       description: 'saba: Mackerel API v0',
       createDefaultStage: false,
       defaultIntegration: integrations.api,
-      defaultAuthorizer: authorizer,
     });
     if (props.domain) {
       this.domain = new DomainName(this, 'Domain', {
@@ -97,26 +99,15 @@ export class SabaHttpApi extends Construct {
       lintExceptions(mapping, {
         W3005: 'CDK adds DependsOn on the domain it also references; the duplicate dependency is harmless.',
       });
-    // Public: the console's page and files (the page asks for a key and keeps it in the tab), and
-    // embed links (signed, expiring, revocable: checked by the api function).
-    for (const path of ['/', '/console/{file}', '/embed/{token}'])
+    // The console's page and files and embed links go to $default with the rest: the api function
+    // answers them without a key.
+    for (const route of ROUTES)
       for (const r of this.api.addRoutes({
-        path,
-        methods: [HttpMethod.GET],
-        integration: integrations.api,
-        authorizer: new HttpNoneAuthorizer(),
-      }))
-        Validations.of(r).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'The console’s static page and files hold no data; every API call it makes carries the key.',
-        });
-    for (const route of ROUTES) {
-      this.api.addRoutes({
         path: route.path,
         methods: [route.method as HttpMethod],
         integration: integrations[route.fn],
-      });
-    }
+      }))
+        acknowledgeKeyCheck(r);
+    acknowledgeKeyCheck(this.api.node.findChild('DefaultRoute'));
   }
 }

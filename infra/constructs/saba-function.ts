@@ -26,13 +26,13 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']
 
 /**
  * What each kind of function may do on the entity table: its actions (never Scan), and the leading
- * partition-key prefixes it may touch (`dynamodb:LeadingKeys`): `KEY#` (API keys, the authorizer's
- * alone), `ORGS` (the organization list), `O#` (everything of organizations), `P#` (pulses, only with
+ * partition-key prefixes it may touch (`dynamodb:LeadingKeys`): `KEY#` (API keys, read only by the
+ * functions that answer HTTP requests), `ORGS` (the organization list), `O#` (everything of organizations), `P#` (pulses, only with
  * the Timestream metric store, added by bindMetrics).
  */
 export const ENTITY_ACCESS = {
-  /** The authorizer: one GetItem per uncached key. */
-  authorize: { actions: ['dynamodb:GetItem'], keys: ['KEY#*'] },
+  /** The HTTP functions' key check: one GetItem per key a minute per container, never a write. */
+  keys: { actions: ['dynamodb:GetItem'], keys: ['KEY#*'] },
   /** Ingest: is the host live; monitoring on arrival (monitors, alert states, alerts and logs). */
   ingest: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
   /** The checker: monitors, host summaries, alert states; alert writes; every organization. */

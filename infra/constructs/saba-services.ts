@@ -35,11 +35,6 @@ export class SabaServices extends Construct {
   constructor(scope: Construct, id: string, props: SabaServicesProps) {
     super(scope, id);
     const { entities, metrics, retentionDays } = props;
-    const authorizer = new SabaFunction(this, 'Authorizer', {
-      entry: 'authorizer',
-      description: 'X-Api-Key to organization and permission',
-      memorySize: 256,
-    }).bindTable(entities, 'authorize');
     const api = new SabaFunction(this, 'ApiFunction', {
       entry: 'api',
       description:
@@ -47,6 +42,7 @@ export class SabaServices extends Construct {
       withConsole: true,
     })
       .bindTable(entities, 'api')
+      .bindTable(entities, 'keys')
       .bindMetrics(metrics, 'read', retentionDays);
     const ingest = new SabaFunction(this, 'IngestFunction', {
       entry: 'ingest',
@@ -58,6 +54,7 @@ export class SabaServices extends Construct {
       environment: { [ENV.logLevel]: 'warn' },
     })
       .bindTable(entities, 'ingest')
+      .bindTable(entities, 'keys')
       .bindMetrics(metrics, 'write', retentionDays);
 
     const monitoring = new Monitoring(this, 'Monitoring', {
@@ -74,7 +71,6 @@ export class SabaServices extends Construct {
 
     this.httpApi = new SabaHttpApi(this, 'Http', {
       functions: { api: api.fn, ingest: ingest.fn },
-      authorizer: authorizer.fn,
       throttle: props.throttle,
       ...(props.domain && { domain: props.domain }),
     });

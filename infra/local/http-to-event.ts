@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ApiEvent, AuthContext } from '#shared/http/event.ts';
+import type { ApiEvent } from '#shared/http/event.ts';
 
 /** Largest request body accepted, as API Gateway's own limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -33,7 +33,7 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
 let requests = 0;
 
 /** The API Gateway HTTP API (payload format 2.0) event a Lambda handler would receive for this request. */
-export function toApiEvent(req: IncomingMessage, body: string, auth: AuthContext): ApiEvent {
+export function toApiEvent(req: IncomingMessage, body: string): ApiEvent {
   const target = req.url ?? '/';
   const q = target.indexOf('?');
   const rawPath = q === -1 ? target : target.slice(0, q);
@@ -66,7 +66,6 @@ export function toApiEvent(req: IncomingMessage, body: string, auth: AuthContext
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      authorizer: { lambda: auth },
     },
   };
 }

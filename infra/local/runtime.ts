@@ -6,11 +6,10 @@ import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
 import { createApiHandler } from '#shared/handlers/api.ts';
 import { createIngestHandler } from '#shared/handlers/ingest.ts';
-import { createAuthorizerHandler } from '#shared/http/authorizer.ts';
+import { KeyCheck } from '#shared/http/key-check.ts';
 import { createLogger } from '#shared/logging.ts';
 import { reindexHostSummaries } from '#shared/use-cases/hosts/host-summaries.ts';
 import { buildConsole } from '../../console/build.ts';
-import { cachedAuthorizer } from './auth-cache.ts';
 import { bootstrapFirstStart } from './bootstrap.ts';
 import { startEmbeddedDynamo } from './embedded-dynamodb.ts';
 import { type MonitoringLoop, startMonitoringLoop } from './monitoring-loop.ts';
@@ -26,7 +25,7 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-/** How long a key's authorization is reused, as API Gateway's authorizer cache does on AWS. */
+/** How long a key's answer is reused locally (shorter than the functions' minute: one process, cheap reads). */
 const AUTH_CACHE_MS = 10_000;
 /** How long the ingest path reuses an organization's monitors and a host's status (a change applies within it). */
 const MONITOR_CACHE_MS = 2_000;
@@ -45,20 +44,19 @@ export async function startLocalRuntime(
   const deps = await composeLocalDeps(config.dataDir, dynamo, config.monitoring);
   const firstApiKey = await bootstrapFirstStart(deps, config.dataDir, config.initialApiKey);
   for (const org of await deps.entities.orgs.list()) await reindexHostSummaries(deps, org.id);
-  const authorizer = createAuthorizerHandler(deps);
-  const api = createApiHandler(deps, { logger, console: await buildConsole() });
+  // One process: one key cache for both handlers (on AWS each function's container has its own).
+  const keys = new KeyCheck(deps, AUTH_CACHE_MS);
+  const api = createApiHandler(deps, { logger, keys, console: await buildConsole() });
   const ingest = createIngestHandler(deps, {
     logger,
+    keys,
     monitorCacheMs: MONITOR_CACHE_MS,
     ownersCacheMs: MONITOR_CACHE_MS,
   });
   const server: Server = createLocalServer({
     handlers: { api, ingest },
     publicPaths: api.publicPath,
-    authorize: cachedAuthorizer(
-      async (key) => (await authorizer({ headers: key ? { 'x-api-key': key } : {} })).context,
-      AUTH_CACHE_MS,
-    ),
+    authorize: (key) => keys.check(key),
     logger,
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,18 +1,20 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
-import type { ApiResult, AuthContext } from '#shared/http/event.ts';
+import type { ApiResult } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { isPublicPath } from '#shared/http/public.ts';
 import { errorResult, toErrorResult } from '#shared/http/reply.ts';
 import { createRouter } from '#shared/http/router.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
 import type { Logger } from '#shared/logging.ts';
+import type { Authentication } from '#shared/use-cases/admin.ts';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody, toApiEvent } from './http-to-event.ts';
 
 export interface LocalServerParts {
   /** One handler per Lambda function, the very ones the functions export on AWS. */
   handlers: Record<FunctionName, HttpHandler>;
-  authorize: (apiKey: string | undefined) => Promise<AuthContext>;
+  /** The same cached key check the functions make (a refused key is answered before its body is read). */
+  authorize: (apiKey: string | undefined) => Promise<Authentication>;
   logger: Logger;
   /** The answers needing no key: the console and embed links (shared/http/public.ts). */
   publicPaths?: (path: string) => Promise<ApiResult>;
@@ -35,8 +37,8 @@ function send(
 }
 
 /**
- * Plain HTTP in, API Gateway v2 events out: the key first (as API Gateway's authorizer does: a
- * request without a valid key is answered, and its connection closed, before its body is read),
+ * Plain HTTP in, API Gateway v2 events out: the key first (a request without a valid key is answered
+ * by the api function, which checks the key again, and its connection closed, before its body is read),
  * then the body (API Gateway's 10 MB limit), then the handler of the function that owns the route;
  * unknown routes go to the api function, which answers 404. The console and embed links need no
  * key. One log line per request.
@@ -56,17 +58,17 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
       }
       const key = req.headers['x-api-key'];
       const auth = await authorize(Array.isArray(key) ? key[0] : key);
-      org = auth.orgId;
-      if (!auth.orgId) {
+      if ('denied' in auth) {
         res.setHeader('connection', 'close');
-        bytes = send(res, await handlers.api(toApiEvent(req, '', auth), lambdaContext('api')));
+        bytes = send(res, await handlers.api(toApiEvent(req, ''), lambdaContext('api')));
         handled = true;
         return;
       }
       // A declared body over the limit is refused at once; Node then reads and drops what was sent.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
         throw new BodyTooLargeError('declared too large');
-      const event = toApiEvent(req, await readBody(req), auth);
+      org = auth.orgId;
+      const event = toApiEvent(req, await readBody(req));
       const fn = route(event.requestContext.http.method, event.rawPath)?.route.fn ?? 'api';
       bytes = send(res, await handlers[fn](event, lambdaContext(fn)));
       handled = true;

@@ -1,4 +1,5 @@
 import { createHttpHandler, type HttpHandler } from '../http/http-handler.ts';
+import type { KeyCheck } from '../http/key-check.ts';
 import { createIngestOperations } from '../http/operations/ingest.ts';
 import type { Logger } from '../logging.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -13,6 +14,8 @@ export interface IngestSettings {
   monitorCacheMs: number;
   /** How long a live host or service is remembered as writable. */
   ownersCacheMs: number;
+  /** The key cache (default: one of this handler's own). */
+  keys?: KeyCheck;
   /** Mirroring to CloudWatch, when it is on. */
   forwarding?: Forwarding | undefined;
 }
@@ -29,5 +32,8 @@ export function createIngestHandler(deps: Deps, settings: IngestSettings): HttpH
     logger: settings.logger,
     forwarding: settings.forwarding,
   });
-  return createHttpHandler(operations, deps, { logger: settings.logger });
+  return createHttpHandler(operations, deps, {
+    logger: settings.logger,
+    ...(settings.keys && { keys: settings.keys }),
+  });
 }

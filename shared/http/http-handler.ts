@@ -5,7 +5,8 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { ApiEvent, ApiResult } from './event.ts';
-import { gzipWhenAccepted, mackerelErrors, requestLog } from './middleware.ts';
+import { apiKeyOf, KeyCheck } from './key-check.ts';
+import { gzipWhenAccepted, mackerelErrors, noteOrg, requestLog } from './middleware.ts';
 import type { Operation } from './operations/operation.ts';
 import { toApiRequest } from './request.ts';
 import { createRouter } from './router.ts';
@@ -16,27 +17,27 @@ export type HttpHandler = (event: ApiEvent, context: Context) => Promise<ApiResu
 const route = createRouter(ROUTES);
 
 /**
- * The Lambda handler of an HTTP function (api or ingest): authorization context → route →
- * permission → operation; the answer gzipped when the client accepts it, and one log line per
+ * The Lambda handler of an HTTP function (api or ingest): the key → route → permission → operation; the answer gzipped when the client accepts it, and one log line per
  * request. Local mode calls exactly this with events built from plain HTTP (the local server logs
  * only what it answers itself).
  */
 export function createHttpHandler(
   operations: Partial<Record<OperationName, Operation>>,
   deps: Deps,
-  options: { logger: Logger },
+  options: { logger: Logger; keys?: KeyCheck },
 ): HttpHandler {
+  const keys = options.keys ?? new KeyCheck(deps);
   return middy<ApiEvent, ApiResult>()
     .use(requestLog(options.logger))
     .use(gzipWhenAccepted())
     .use(mackerelErrors(options.logger))
     .handler(async (event) => {
-      const auth = event.requestContext.authorizer?.lambda ?? {};
-      if (!auth.orgId || !auth.permission) {
+      const auth = await keys.check(apiKeyOf(event.headers));
+      if ('denied' in auth)
         throw auth.deniedStatus === 401
           ? new UnauthorizedError(auth.denied)
           : new ForbiddenError(auth.denied);
-      }
+      noteOrg(event, auth.orgId);
       const match = route(event.requestContext.http.method, event.rawPath);
       const operation = match && operations[match.route.op];
       if (!match || !operation) throw new NotFoundError('API Not Found.');

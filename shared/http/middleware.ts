@@ -35,6 +35,14 @@ export function gzipWhenAccepted(): MiddlewareObj<ApiEvent, ApiResult> {
   return { after: compress, onError: compress };
 }
 
+/** The organization each request was authenticated for, for its log line. */
+const orgs = new WeakMap<ApiEvent, string>();
+
+/** Notes the organization a request's key belongs to (its log line carries it). */
+export function noteOrg(event: ApiEvent, orgId: string): void {
+  orgs.set(event, orgId);
+}
+
 /**
  * One line per answered request: method, path and query, status, time, size, organization, and the
  * operation's own `logFields` (taken off the answer, which API Gateway never sees).
@@ -55,7 +63,7 @@ export function requestLog(logger: Logger): MiddlewareObj<ApiEvent, ApiResult> {
     }
     const e = request.event;
     const q = e.rawQueryString ? `?${e.rawQueryString}` : '';
-    const org = e.requestContext.authorizer?.lambda?.orgId;
+    const org = orgs.get(e);
     logger.request({
       method: e.requestContext.http.method,
       target: `${e.rawPath}${q}`,

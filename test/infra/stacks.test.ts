@@ -100,29 +100,17 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     }
   });
 
-  it('puts a cached REQUEST authorizer on X-Api-Key in front of every route but the console’s files', () => {
-    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      IdentitySource: ['$request.header.X-Api-Key'],
-      AuthorizerResultTtlInSeconds: 60,
-      EnableSimpleResponses: true,
-      AuthorizerPayloadFormatVersion: '2.0',
-    });
+  it('sends every route to its function with no authorizer in front: the functions check the key', () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     const keys = routes.map((r) => r.RouteKey).sort();
-    const console = ['GET /', 'GET /console/{file}', 'GET /embed/{token}'];
-    const expected = [...ROUTES.map((r) => `${r.method} ${r.path}`), '$default', ...console].sort();
-    expect(keys).toEqual(expected);
-    // Only the console's page and files are public; they hold no data.
-    for (const route of routes)
-      expect(route.AuthorizationType, route.RouteKey).toBe(
-        console.includes(route.RouteKey) ? 'NONE' : 'CUSTOM',
-      );
+    expect(keys).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+    for (const route of routes) expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe('NONE');
   });
 
   it('grants each function only its own actions, and none of them Scan', () => {
     const actions = actionsByFunction(api);
-    expect(actions.Authorizer).toEqual(['dynamodb:GetItem']);
+    expect(actions.Authorizer).toBeUndefined();
     expect(actions.IngestFunction).toContain('sqs:SendMessage');
     expect(actions.IngestFunction).not.toContain('dynamodb:BatchWriteItem');
     expect(new Set(actions.Notifier)).toEqual(
@@ -146,13 +134,17 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     }
   });
 
-  it('limits every function to the partition-key prefixes it owns, and only the authorizer reads API keys', () => {
+  it('limits every function to the partition-key prefixes it owns, and only the HTTP functions read API keys', () => {
     const entities = /Entities/;
     const metrics = /Metrics/;
-    expect(leadingKeys(api, 'Authorizer', entities)).toEqual(['KEY#*']);
-    for (const fn of ['ApiFunction', 'IngestFunction', 'Checker']) {
-      expect(new Set(leadingKeys(api, fn, entities)), fn).toEqual(new Set(['O#*', 'ORGS']));
-    }
+    for (const fn of ['ApiFunction', 'IngestFunction'])
+      expect(new Set(leadingKeys(api, fn, entities)), fn).toEqual(new Set(['O#*', 'ORGS', 'KEY#*']));
+    expect(new Set(leadingKeys(api, 'Checker', entities))).toEqual(new Set(['O#*', 'ORGS']));
+    // API key items only ever read, by GetItem.
+    for (const [fn, statements] of Object.entries(statementsByFunction(api)))
+      for (const st of statements)
+        if (JSON.stringify(st.Condition ?? {}).includes('KEY#'))
+          expect([st.Action].flat(), fn).toEqual(['dynamodb:GetItem']);
     expect(leadingKeys(api, 'Notifier', entities)).toEqual(['O#*']);
     expect(leadingKeys(api, 'CompactionDispatch', entities)).toEqual(['ORGS']);
     expect(leadingKeys(api, 'CompactionWorker', entities)).toEqual([]);
@@ -168,7 +160,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const roles = Object.entries(api.findResources('AWS::IAM::Role')).filter(([, r]) =>
       JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
     );
-    expect(roles.length).toBeGreaterThanOrEqual(7);
+    expect(roles.length).toBeGreaterThanOrEqual(6);
     for (const [, role] of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     for (const [fn, statements] of Object.entries(statementsByFunction(api))) {
       const logs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
@@ -275,7 +267,7 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(actions.ApiFunction).not.toContain('timestream:WriteRecords');
     // Pulses and names live in the entity table with Timestream: P# and N# are added there, nothing else.
     expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(
-      new Set(['O#*', 'ORGS', 'P#*', 'N#*']),
+      new Set(['O#*', 'ORGS', 'KEY#*', 'P#*', 'N#*']),
     );
     // Only the checker's schedule: no compaction with Timestream.
     expect(

@@ -9,6 +9,7 @@ import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { type CheckerSettings, runChecker } from '#shared/use-cases/monitoring/checker.ts';
 import { addUser } from '#shared/use-cases/users/users.ts';
 import type { TestDynamo } from './dynalite.ts';
+import { addTestKeys } from './events.ts';
 
 /** A clock the test moves by hand. */
 export class StepClock implements Clock {
@@ -44,6 +45,7 @@ export async function monitoringWorld(dynamo: TestDynamo, start: number): Promis
   const clock = new StepClock(start);
   const deps = { ...(await dynamo.deps()), clock } as MonitoringDeps;
   await createOrg(deps, 'acme');
+  await addTestKeys(deps, 'acme');
   await addUser(deps, 'acme', 'ops@example.com', 'owner');
   return deps;
 }

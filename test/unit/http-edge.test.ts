@@ -5,19 +5,19 @@ import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { json } from '#shared/http/reply.ts';
 import { createLogger, type LogLevel } from '#shared/logging.ts';
 import type { Deps } from '#shared/ports/deps.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { captureStdio } from '../support/logger.ts';
+
+const SECRET_KEY = 'secret-key-never-logged';
 
 const event = (path: string, query: string, headers: Record<string, string> = {}): ApiEvent =>
   ({
     rawPath: path,
     rawQueryString: query,
-    headers: { 'x-api-key': 'secret-key-never-logged', ...headers },
+    headers: { 'x-api-key': SECRET_KEY, ...headers },
     isBase64Encoded: false,
-    requestContext: {
-      http: { method: 'GET' },
-      authorizer: { lambda: { orgId: 'acme', permission: 'read' } },
-    },
+    requestContext: { http: { method: 'GET' } },
   }) as unknown as ApiEvent;
 
 describe('the HTTP edge on AWS: request log lines and gzip', () => {
@@ -26,6 +26,8 @@ describe('the HTTP edge on AWS: request log lines and gzip', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     deps = await dynamo.deps();
+    await createOrg(deps, 'acme');
+    await createApiKey(deps, 'acme', 'read', 'never logged', SECRET_KEY);
   });
   afterAll(() => dynamo.stop());
 

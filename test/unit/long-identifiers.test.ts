@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { ROUTES } from '#shared/http/routes.ts';
-import { createOrg } from '#shared/use-cases/admin.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { functionHandlers } from '../support/handlers.ts';
 import { recordingLogger } from '../support/logger.ts';
+
+/** The organization's read-write key (registered in beforeAll). */
+const TEST_KEY = 'test-key-with-write-permission';
 
 const LONG = 'x'.repeat(2000);
 
@@ -17,6 +20,7 @@ describe('identifiers longer than DynamoDB keys allow', () => {
     dynamo = await startTestDynamo();
     const deps = await dynamo.deps();
     await createOrg(deps, 'long');
+    await createApiKey(deps, 'long', 'write', 'test', TEST_KEY);
     handler = functionHandlers(deps, recordingLogger('error').logger);
   });
   afterAll(() => dynamo.stop());
@@ -26,10 +30,10 @@ describe('identifiers longer than DynamoDB keys allow', () => {
       {
         rawPath: path,
         rawQueryString: query,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': TEST_KEY },
         body: body === undefined ? undefined : JSON.stringify(body),
         isBase64Encoded: false,
-        requestContext: { http: { method }, authorizer: { lambda: { orgId: 'long', permission: 'write' } } },
+        requestContext: { http: { method } },
       } as unknown as ApiEvent,
       {} as never,
     );

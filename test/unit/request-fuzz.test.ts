@@ -3,11 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { ROUTES } from '#shared/http/routes.ts';
-import { createOrg } from '#shared/use-cases/admin.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { functionHandlers } from '../support/handlers.ts';
 import { recordingLogger } from '../support/logger.ts';
+
+/** The organization's read-write key (registered in beforeAll). */
+const TEST_KEY = 'test-key-with-write-permission';
 
 const segment = fc.oneof(
   fc.constantFrom(
@@ -134,12 +137,11 @@ const event = fc
         routeKey: '$default',
         rawPath: path,
         rawQueryString: query,
-        headers: {},
+        headers: { 'x-api-key': TEST_KEY },
         isBase64Encoded: base64 && body !== undefined,
         ...(body !== undefined && { body: base64 ? Buffer.from(body).toString('base64') : body }),
         requestContext: {
           http: { method, path },
-          authorizer: { lambda: { orgId: 'fuzz', permission: 'write' } },
         },
       }) as unknown as ApiEvent,
   );
@@ -152,6 +154,7 @@ describe('request parsing under random input', () => {
     dynamo = await startTestDynamo();
     const deps = await dynamo.deps();
     await createOrg(deps, 'fuzz');
+    await createApiKey(deps, 'fuzz', 'write', 'test', TEST_KEY);
     await registerHost({ ...deps, newId: () => KNOWN_HOST }, 'fuzz', { name: 'fuzz', meta: {} });
     handler = functionHandlers(deps, recordingLogger('error').logger);
   });

@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiResult } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
 import { ROUTES, type RouteSpec } from '#shared/http/routes.ts';
-import { createOrg } from '#shared/use-cases/admin.ts';
+import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { functionHandlers } from '../support/handlers.ts';
 import { recordingLogger } from '../support/logger.ts';
+
+/** The organization's read-write key (registered in beforeAll). */
+const TEST_KEY = 'test-key-with-write-permission';
 
 /**
  * Every route of the route table, with bad input of every kind: path parameters that are empty,
@@ -180,12 +183,11 @@ describe('every route of the route table under bad input', () => {
         routeKey: '$default',
         rawPath: path,
         rawQueryString: query,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': TEST_KEY },
         isBase64Encoded: false,
         ...(body !== undefined && { body }),
         requestContext: {
           http: { method, path },
-          authorizer: { lambda: { orgId: 'fuzz', permission: 'write' } },
         },
       } as unknown as ApiEvent,
       { awsRequestId: 'fuzz' } as never,
@@ -197,6 +199,7 @@ describe('every route of the route table under bad input', () => {
     dynamo = await startTestDynamo();
     const deps = await dynamo.deps();
     await createOrg(deps, 'fuzz');
+    await createApiKey(deps, 'fuzz', 'write', 'test', TEST_KEY);
     handler = functionHandlers(deps, log.logger);
     // Real entities, so fuzzed ids sometimes hit something and the deeper code paths run.
     await json('POST', '/api/v0/services', { name: 'shop', memo: '' });
