@@ -86,15 +86,12 @@ async function measure(label: string, deps: Deps) {
 async function dynamo() {
   const { endpoint, stop } = await startDynalite(['entities', 'metrics']);
   try {
-    const deps = {
-      ...composeAwsDeps(
-        { tableName: 'entities', dynamoEndpoint: endpoint },
-        { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
-        'http://127.0.0.1:9/no-queue',
-        { allowPrivateTargets: false },
-      ),
-      notifications: new MemoryNotificationQueue(),
-    };
+    const deps = composeAwsDeps(
+      { tableName: 'entities', dynamoEndpoint: endpoint },
+      { kind: 'dynamodb', tableName: 'metrics', retentionDays: 460 },
+      new MemoryNotificationQueue(),
+      { allowPrivateTargets: false },
+    );
     return await measure('dynamodb (dynalite in another process)', deps);
   } finally {
     await stop();

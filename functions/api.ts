@@ -1,13 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { composeAwsDeps } from '#shared/composition/aws.ts';
-import {
-  loadAwsConfig,
-  loadLogLevel,
-  loadMetricsConfig,
-  loadMonitoringConfig,
-  loadNotificationQueueUrl,
-} from '#shared/config.ts';
+import { composeAwsDeps, noNotifications } from '#shared/composition/aws.ts';
+import { loadAwsConfig, loadLogLevel, loadMetricsConfig, loadMonitoringConfig } from '#shared/config.ts';
 import { createApiHandler } from '#shared/handlers/api.ts';
 import type { ConsoleFiles } from '#shared/http/console.ts';
 import { createLogger } from '#shared/logging.ts';
@@ -22,7 +16,7 @@ function loadConsole(): ConsoleFiles | undefined {
 const consoleFiles = loadConsole();
 /** Every /api/v0 route except the ingest ones, and the console and embed links. */
 export const handler = createApiHandler(
-  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl(), loadMonitoringConfig()),
+  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), noNotifications, loadMonitoringConfig()),
   {
     logger: createLogger({ level: loadLogLevel(), format: 'json' }),
     ...(consoleFiles && { console: consoleFiles }),

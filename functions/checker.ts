@@ -1,5 +1,5 @@
 import { outboundHttp } from '#shared/adapters/http/outbound-http.ts';
-import { composeAwsDeps } from '#shared/composition/aws.ts';
+import { composeAwsDeps, sqsNotificationQueue } from '#shared/composition/aws.ts';
 import {
   loadAwsConfig,
   loadLogLevel,
@@ -14,7 +14,12 @@ const monitoring = loadMonitoringConfig();
 
 /** EventBridge Scheduler, every minute: silent agents, missing service metrics, external and expression monitors. */
 export const handler = createCheckerHandler(
-  composeAwsDeps(loadAwsConfig(), loadMetricsConfig(), loadNotificationQueueUrl(), loadMonitoringConfig()),
+  composeAwsDeps(
+    loadAwsConfig(),
+    loadMetricsConfig(),
+    sqsNotificationQueue(loadNotificationQueueUrl()),
+    loadMonitoringConfig(),
+  ),
   {
     connectivityTimeoutSeconds: monitoring.connectivityTimeoutSeconds,
     http: outboundHttp({ allowPrivate: monitoring.allowPrivateTargets }),

@@ -1,5 +1,5 @@
 import { sqsForwardQueue } from '#shared/adapters/sqs/forward-queue.ts';
-import { composeAwsDeps } from '#shared/composition/aws.ts';
+import { composeAwsDeps, sqsNotificationQueue } from '#shared/composition/aws.ts';
 import {
   loadAwsConfig,
   loadForwardConfig,
@@ -15,7 +15,7 @@ import { createLogger } from '#shared/logging.ts';
 const deps = composeAwsDeps(
   loadAwsConfig(),
   loadMetricsConfig(),
-  loadNotificationQueueUrl(),
+  sqsNotificationQueue(loadNotificationQueueUrl()),
   loadMonitoringConfig(),
 );
 const forward = loadForwardConfig();

@@ -4,7 +4,8 @@ import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
-import { jobQueue, scheduleInvoke } from './job-queue.ts';
+import { SCHEDULES } from '#shared/schemas/jobs.ts';
+import { grantSend, jobQueue, scheduleInvoke } from './job-queue.ts';
 import type { SabaFunction } from './saba-function.ts';
 
 export interface CompactionProps {
@@ -34,11 +35,12 @@ export class Compaction extends Construct {
     this.queue = jobs.queue;
     this.deadLetters = jobs.deadLetters;
     props.dispatch.fn.addEnvironment(ENV.compactionQueueUrl, this.queue.queueUrl);
-    this.queue.grantSendMessages(props.dispatch.fn);
+    grantSend(this.queue, props.dispatch.fn);
     scheduleInvoke(this, 'Daily', props.dispatch.fn, {
       description: 'saba: compact finished days of metric points',
       schedule: ScheduleExpression.cron({ hour: '0', minute: '30' }),
       retryAttempts: 3,
+      input: { schedule: SCHEDULES.compaction },
     });
   }
 }

@@ -4,7 +4,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
 import type { ForwardRules } from '#shared/domain/forwarding.ts';
-import { jobQueue } from './job-queue.ts';
+import { grantSend, jobQueue } from './job-queue.ts';
 import { SabaFunction } from './saba-function.ts';
 
 export interface ForwarderProps {
@@ -47,7 +47,7 @@ export class Forwarder extends Construct {
       fn.fn.addEnvironment(ENV.forwardQueueUrl, queue.queueUrl);
       fn.fn.addEnvironment(ENV.forwardRules, rules);
     }
-    queue.grantSendMessages(props.ingest.fn);
+    grantSend(queue, props.ingest.fn);
     // PutMetricData has no resource; the namespace condition keeps the function to its own.
     this.fn.fn.addToRolePolicy(
       new PolicyStatement({

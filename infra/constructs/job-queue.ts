@@ -1,8 +1,8 @@
 import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Schedule, type ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, type ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -53,18 +53,37 @@ export function jobQueue(scope: Construct, props: JobQueueProps): { queue: Queue
   return { queue, deadLetters };
 }
 
+/**
+ * Lets a function put jobs on the queue: `sqs:SendMessage` alone (CDK's `grantSendMessages` adds
+ * GetQueueAttributes and GetQueueUrl, which saba never calls: it sends by the URL in its environment).
+ * The queues are encrypted with SQS-managed keys, so no KMS grant is needed.
+ */
+export function grantSend(queue: Queue, fn: IFunction): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+}
+
 /** EventBridge Scheduler invoking one function, with a role of its own that may invoke only it. */
 export function scheduleInvoke(
   scope: Construct,
   id: string,
   fn: IFunction,
-  options: { schedule: ScheduleExpression; description: string; retryAttempts: number },
+  options: {
+    schedule: ScheduleExpression;
+    description: string;
+    retryAttempts: number;
+    /** What the function gets: its handler refuses any other input (shared/schemas/jobs.ts). */
+    input: Record<string, string>;
+  },
 ): Schedule {
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
   const schedule = new Schedule(scope, id, {
     description: options.description,
     schedule: options.schedule,
-    target: new LambdaInvoke(fn, { retryAttempts: options.retryAttempts, role }),
+    target: new LambdaInvoke(fn, {
+      retryAttempts: options.retryAttempts,
+      role,
+      input: ScheduleTargetInput.fromObject(options.input),
+    }),
   });
   const fnId = Stack.of(scope).getLogicalId(fn.node.defaultChild as CfnFunction);
   Validations.of(role).acknowledge({

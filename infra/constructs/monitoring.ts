@@ -5,7 +5,8 @@ import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
-import { jobQueue, scheduleInvoke } from './job-queue.ts';
+import { SCHEDULES } from '#shared/schemas/jobs.ts';
+import { grantSend, jobQueue, scheduleInvoke } from './job-queue.ts';
 import type { MetricStorage } from './metric-storage.ts';
 import { SabaFunction } from './saba-function.ts';
 
@@ -16,7 +17,7 @@ export interface MonitoringProps {
   /** The SES identity alerts are sent from (an address, or an address at a verified domain). */
   senderEmail: string;
   connectivityTimeoutSeconds: number;
-  /** Functions that open alerts and so put notification jobs on the queue (api, ingest). */
+  /** Functions besides the checker that open alerts and so put notification jobs on the queue (ingest). */
   producers: SabaFunction[];
 }
 
@@ -79,13 +80,14 @@ export class Monitoring extends Construct {
 
     for (const producer of [this.checker, ...props.producers]) {
       producer.fn.addEnvironment(ENV.notificationQueueUrl, this.queue.queueUrl);
-      this.queue.grantSendMessages(producer.fn);
+      grantSend(this.queue, producer.fn);
     }
 
     scheduleInvoke(this, 'EveryMinute', this.checker.fn, {
       description: 'saba: the checker (silence is judged against now − timeout, so jitter is harmless)',
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       retryAttempts: 0,
+      input: { schedule: SCHEDULES.checker },
     });
   }
 }

@@ -63,7 +63,7 @@ export class SabaServices extends Construct {
       retentionDays,
       senderEmail: props.senderEmail,
       connectivityTimeoutSeconds: props.connectivityTimeoutSeconds,
-      producers: [api, ingest],
+      producers: [ingest],
     });
 
     if (props.forwardToCloudWatch)

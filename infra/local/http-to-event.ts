@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiEvent } from '#shared/http/event.ts';
 
-/** Largest request body accepted, as API Gateway's own limit. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+import { MAX_REQUEST_BODY_BYTES } from '#shared/http/http-handler.ts';
+
+/** Largest request body accepted: the functions' own limit, so both fronts refuse the same bodies. */
+export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES;
 
 export class BodyTooLargeError extends Error {}
 

@@ -4,6 +4,7 @@ import { epochSeconds } from '#shared/domain/clock.ts';
 import { createCheckerHandler } from '#shared/handlers/checker.ts';
 import type { Logger } from '#shared/logging.ts';
 import type { OutboundHttp } from '#shared/ports/notifications.ts';
+import { SCHEDULES } from '#shared/schemas/jobs.ts';
 import type { CheckerRunStats } from '#shared/use-cases/monitoring/checker.ts';
 import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
 import { notificationDelivery, type Senders } from '#shared/use-cases/notifications/deliver.ts';
@@ -56,13 +57,13 @@ export function startMonitoringLoop(
   logger: Logger,
 ): MonitoringLoop {
   const watchingSince = epochSeconds(deps.clock);
-  const check = serialized(
-    createCheckerHandler(
-      deps,
-      { connectivityTimeoutSeconds: config.connectivityTimeoutSeconds, watchingSince, http: senders.http },
-      logger,
-    ),
+  const runChecker = createCheckerHandler(
+    deps,
+    { connectivityTimeoutSeconds: config.connectivityTimeoutSeconds, watchingSince, http: senders.http },
+    logger,
   );
+  // The same input EventBridge Scheduler hands the checker on AWS.
+  const check = serialized(() => runChecker({ schedule: SCHEDULES.checker }));
   const delivery = notificationDelivery(deps, senders, {
     health: new ChannelHealth(() => deps.clock.now()),
     claimsValidSince: watchingSince,

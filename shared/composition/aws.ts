@@ -35,17 +35,27 @@ export function sqsNotificationQueue(queueUrl: string): NotificationQueue {
   return { send: (jobs) => queue.sendAll(jobs) };
 }
 
+/**
+ * For a function that opens no alerts (the api function: monitoring runs in ingest and the checker),
+ * so it has neither the queue's URL nor leave to send to it; a send would be a bug, and says so.
+ */
+export const noNotifications: NotificationQueue = {
+  send: async () => {
+    throw new Error('this function sends no notifications (only ingest and the checker open alerts)');
+  },
+};
+
 /** A Lambda function's ports, built once at cold start. */
 export function composeAwsDeps(
   config: AwsConfig,
   metrics: MetricsConfig,
-  notificationQueueUrl: string,
+  notifications: NotificationQueue,
   monitoring: Pick<MonitoringConfig, 'allowPrivateTargets'>,
 ): Deps {
   return {
     ...composeEntityDeps(config),
     metrics: awsMetricStore(config, metrics),
-    notifications: sqsNotificationQueue(notificationQueueUrl),
+    notifications,
     targets: targetPolicy({ allowPrivate: monitoring.allowPrivateTargets }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging.ts';
 import type { Deps } from '../ports/deps.ts';
+import { SCHEDULES, scheduledRun } from '../schemas/jobs.ts';
 import { type CheckerRunStats, type CheckerSettings, runChecker } from '../use-cases/monitoring/checker.ts';
 
 /**
@@ -11,8 +12,10 @@ export function createCheckerHandler(
   deps: Deps,
   settings: CheckerSettings,
   logger: Logger,
-): () => Promise<CheckerRunStats> {
-  return async () => {
+): (event: unknown) => Promise<CheckerRunStats> {
+  const expected = scheduledRun(SCHEDULES.checker);
+  return async (event) => {
+    expected(event);
     const stats = await runChecker(deps, settings, (msg, err) => logger.error(msg, err));
     logger.info('checker run', { ...stats });
     return stats;

@@ -67,3 +67,16 @@ const forwardedPointSchema = z.object({
 
 /** Points chosen for CloudWatch: `{"o": org, "p": [points]}` (shared/adapters/sqs/forward-queue.ts). */
 export const forwardJobSchema = z.object({ o: text, p: z.array(forwardedPointSchema).min(1) });
+
+/** The input EventBridge Scheduler hands a scheduled function (the template's `Target.Input`). */
+export const SCHEDULES = { checker: 'saba.checker', compaction: 'saba.compaction' } as const;
+
+/** Checks a scheduled invocation's input: anything else is not a run of that schedule, and fails. */
+export function scheduledRun(schedule: (typeof SCHEDULES)[keyof typeof SCHEDULES]) {
+  const schema = z.object({ schedule: z.literal(schedule) });
+  return (event: unknown): void => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success)
+      throw new Error(`not a ${schedule} schedule input: ${JSON.stringify(event)?.slice(0, 200)}`);
+  };
+}

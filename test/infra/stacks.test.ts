@@ -332,10 +332,15 @@ describe('monitoring in the stacks', () => {
     // Every notification links to the console, served at the API's own address.
     const httpApiId = Object.keys(api.findResources('AWS::ApiGatewayV2::Api'))[0];
     expect(JSON.stringify(notifier.props.Environment.Variables.SABA_CONSOLE_URL)).toContain(httpApiId);
-    for (const producer of ['ApiFunction', 'IngestFunction'])
+    // Only what opens alerts may queue notifications: ingest and the checker, never the api function.
+    for (const producer of ['IngestFunction', 'MonitoringChecker'])
       expect(Object.keys(functionNamed(producer).props.Environment.Variables)).toContain(
         'SABA_NOTIFICATION_QUEUE_URL',
       );
+    expect(Object.keys(functionNamed('ApiFunction').props.Environment.Variables)).not.toContain(
+      'SABA_NOTIFICATION_QUEUE_URL',
+    );
+    expect(actionsByFunction(api).ApiFunction).not.toContain('sqs:SendMessage');
   });
 
   it('lets only the notifier send email, and only from the configured SES identity', () => {

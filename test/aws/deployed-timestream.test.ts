@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentHostBody, goJson } from '../fixtures/agent.ts';
+import { Harness } from '../support/deployed/harness.ts';
+import { callFront } from '../support/deployed/http.ts';
+import { addTenant } from '../support/deployed/tenants.ts';
+
+/**
+ * The app with the Timestream metric store (and forwarding by name list, and a tight throttle),
+ * synthesized and run as deployed: moto's Timestream takes the writes (its queries answer nothing:
+ * Timestream's reads are covered by aws-sdk-client-mock in test/adapters), the stage throttles as
+ * configured, and every call is allowed by its role.
+ */
+describe('AWS as deployed: the Timestream metric store', () => {
+  let h: Harness;
+  let key: string;
+
+  beforeAll(async () => {
+    h = await Harness.deploy({
+      metricStore: 'timestream',
+      forwardToCloudWatch: 'loadavg5,cpu.*',
+      apiRateLimit: '5',
+      apiBurstLimit: '5',
+    });
+    key = await addTenant(h, 'default');
+  }, 180_000);
+  afterAll(() => h?.stop());
+
+  it('writes an agent’s points to the Timestream table the template declares', async () => {
+    const host = await callFront(h.front.url, key, 'POST', '/api/v0/hosts', goJson(agentHostBody()));
+    expect(host.status, host.text).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const posted = await callFront(
+      h.front.url,
+      key,
+      'POST',
+      '/api/v0/tsdb',
+      goJson([{ hostId: host.json.id, name: 'loadavg5', time: now, value: 1.5 }]),
+    );
+    expect(posted.status, posted.text).toBe(200);
+    const table = h.physical('AWS::Timestream::Table', 'MetricsPoints');
+    const writes = h.recorder.calls.filter((c) => c.action === 'timestream:WriteRecords');
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((c) => c.status === 200 && c.resource.endsWith(`/table/${table.ref}`))).toBe(true);
+    const read = await callFront(
+      h.front.url,
+      key,
+      'GET',
+      `/api/v0/hosts/${host.json.id}/metrics?name=loadavg5&from=${now - 60}&to=${now}`,
+    );
+    expect(read.status, read.text).toBe(200);
+    expect(Array.isArray(read.json.metrics)).toBe(true);
+  });
+
+  it('throttles at the stage’s rate and burst, as API Gateway does', async () => {
+    await new Promise((r) => setTimeout(r, 1500)); // the bucket refills
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => callFront(h.front.url, key, 'GET', '/api/v0/org')),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(answers.find((a) => a.status === 429)?.json).toEqual({ message: 'Too Many Requests' });
+  });
+
+  it('makes no AWS call its role does not allow', async () => {
+    await h.shipLogs();
+    const report = h.iamReport();
+    expect(report.denied).toEqual([]);
+    expect(report.calls).toBeGreaterThan(10);
+  });
+});

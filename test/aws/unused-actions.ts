@@ -1,0 +1,32 @@
+/**
+ * Why a role may do what no harness run does. The key is an action (any role) or `<role logical id
+ * prefix> <action>`. test/aws/deployed-full.test.ts fails on an unused action without a reason here,
+ * and on a reason for an action the run now uses.
+ */
+export const UNUSED_ACTION_REASONS: Record<string, string> = {
+  'xray:PutTraceSegments':
+    'Active tracing: Lambda sends the segments, not the function code; the harness has no X-Ray.',
+  'xray:PutTelemetryRecords':
+    'Active tracing: Lambda sends the segments, not the function code; the harness has no X-Ray.',
+  'sqs:ChangeMessageVisibility':
+    'Added by CDK’s SqsEventSource with the consume grant; Lambda’s poller needs only ReceiveMessage, DeleteMessage and GetQueueAttributes, and saba’s code never calls it.',
+  'sqs:GetQueueUrl':
+    'Added by CDK’s SqsEventSource with the consume grant; the mapping and saba address the queue by its ARN and URL.',
+  'IngestFunctionRole logs:PutLogEvents':
+    'Ingest logs failures only (SABA_LOG_LEVEL=warn on the function): a run in which every post is good writes no line.',
+  'CompactionDispatchRole logs:PutLogEvents': 'The dispatcher writes no line when it succeeds.',
+  'CompactionWorkerRole logs:PutLogEvents': 'The worker logs failed jobs only.',
+  'CompactionWorkerRole dynamodb:BatchWriteItem':
+    'Day items are written for days at least two days old (COMPACT_AFTER); posts older than 24 h are refused, so a fresh deployment has none.',
+  'MonitoringCheckerRole dynamodb:BatchGetItem':
+    'The checker re-reads an alert state by key only after a concurrent writer (ingest, another run) changed it first; the run has no such race.',
+  'MonitoringNotifierRole dynamodb:DeleteItem':
+    'The notifier releases a delivery’s claim only when its channel fails; every channel of the run answered.',
+};
+
+/** The reason for a role's unused action, role-specific first. */
+export const reasonFor = (role: string, action: string): string | undefined =>
+  Object.entries(UNUSED_ACTION_REASONS).find(([key]) => {
+    const [prefix, a] = key.includes(' ') ? key.split(' ') : [undefined, key];
+    return a === action && (prefix === undefined || role.startsWith(prefix));
+  })?.[1];

@@ -1,0 +1,196 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/deployed/http.ts';
+import { selectRoute } from '../support/deployed/http-api-front.ts';
+import { evaluate, type Statement } from '../support/deployed/iam-policy.ts';
+import { resolve } from '../support/deployed/intrinsics.ts';
+import { LambdaFunction } from '../support/deployed/lambda-service.ts';
+import { nextRunIn } from '../support/deployed/schedules.ts';
+
+/** The AWS harness's own parts (test/support/deployed/), checked against what AWS documents. */
+describe('the IAM evaluator', () => {
+  const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/entities';
+  const policy: Statement[] = [
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: table,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['O#*', 'ORGS'] } },
+    },
+    {
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'Saba' } },
+    },
+    { Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:g:*' },
+    { Effect: 'Deny', Action: 'logs:DeleteLogGroup', Resource: '*' },
+  ];
+  const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    evaluate(policy, { action, resource, context });
+
+  it('allows only the listed actions on the listed resources (actions case-insensitively)', () => {
+    expect(ask('dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['O#acme'] })).toBe('allowed');
+    expect(ask('DynamoDB:getitem', table, { 'dynamodb:LeadingKeys': ['O#acme'] })).toBe('allowed');
+    expect(ask('dynamodb:PutItem', table, { 'dynamodb:LeadingKeys': ['O#acme'] })).toBe('implicitly denied');
+    expect(ask('dynamodb:GetItem', `${table}2`, { 'dynamodb:LeadingKeys': ['O#acme'] })).toBe(
+      'implicitly denied',
+    );
+    expect(ask('logs:PutLogEvents', 'arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s')).toBe(
+      'allowed',
+    );
+    expect(ask('logs:PutLogEvents', 'arn:aws:logs:us-east-1:123456789012:log-group:other:log-stream:s')).toBe(
+      'implicitly denied',
+    );
+  });
+
+  it('judges set conditions as IAM does: every key must match for ForAllValues, and no key matches vacuously', () => {
+    expect(ask('dynamodb:Query', table, { 'dynamodb:LeadingKeys': ['O#a', 'ORGS'] })).toBe('allowed');
+    expect(ask('dynamodb:Query', table, { 'dynamodb:LeadingKeys': ['O#a', 'KEY#x'] })).toBe(
+      'implicitly denied',
+    );
+    expect(ask('dynamodb:Query', table, { 'dynamodb:LeadingKeys': [] })).toBe('allowed');
+  });
+
+  it('checks single-valued conditions and lets an explicit Deny win', () => {
+    expect(ask('cloudwatch:PutMetricData', '*', { 'cloudwatch:namespace': 'Saba' })).toBe('allowed');
+    expect(ask('cloudwatch:PutMetricData', '*', { 'cloudwatch:namespace': 'AWS/EC2' })).toBe(
+      'implicitly denied',
+    );
+    expect(ask('cloudwatch:PutMetricData', '*')).toBe('implicitly denied');
+    expect(ask('logs:DeleteLogGroup', 'arn:aws:logs:us-east-1:123456789012:log-group:g:*')).toBe(
+      'explicitly denied',
+    );
+  });
+
+  it('refuses to judge a condition operator it does not know', () => {
+    const odd: Statement[] = [
+      {
+        Effect: 'Allow',
+        Action: '*',
+        Resource: '*',
+        Condition: { DateLessThan: { 'aws:CurrentTime': '2030' } },
+      },
+    ];
+    expect(() => evaluate(odd, { action: 's3:GetObject', resource: '*', context: {} })).toThrow(
+      /DateLessThan/,
+    );
+  });
+});
+
+describe('HTTP API route selection', () => {
+  const routes = [
+    { routeKey: 'GET /api/v0/hosts/{hostId}', integration: 'api', authorizationType: 'NONE' },
+    { routeKey: 'GET /api/v0/hosts/bulk', integration: 'bulk', authorizationType: 'NONE' },
+    { routeKey: 'GET /api/v0/x/{rest+}', integration: 'greedy', authorizationType: 'NONE' },
+    { routeKey: 'POST /api/v0/tsdb', integration: 'ingest', authorizationType: 'NONE' },
+    { routeKey: '$default', integration: 'default', authorizationType: 'NONE' },
+  ];
+  it('prefers literal segments, passes path parameters, and falls back to $default', () => {
+    expect(selectRoute(routes, 'GET', '/api/v0/hosts/bulk')?.integration).toBe('bulk');
+    expect(selectRoute(routes, 'GET', '/api/v0/hosts/abc')).toEqual({
+      routeKey: 'GET /api/v0/hosts/{hostId}',
+      integration: 'api',
+      pathParameters: { hostId: 'abc' },
+    });
+    expect(selectRoute(routes, 'GET', '/api/v0/x/a/b')?.pathParameters).toEqual({ rest: 'a/b' });
+    expect(selectRoute(routes, 'GET', '/api/v0/tsdb')?.routeKey).toBe('$default');
+    expect(selectRoute(routes, 'GET', '/api/v0/hosts/abc/more')?.routeKey).toBe('$default');
+  });
+});
+
+describe('schedules and intrinsics', () => {
+  it('times rate and cron schedules', () => {
+    const at = new Date('2026-12-02T10:15:30Z');
+    expect(nextRunIn('rate(1 minute)', at)).toBe(60_000);
+    expect(nextRunIn('cron(30 0 * * ? *)', at)).toBe(
+      new Date('2026-12-03T00:30:00Z').getTime() - at.getTime(),
+    );
+  });
+  it('resolves references, joins and substitutions, and fails on what the deployment lacks', () => {
+    const r = {
+      ref: (id: string) => (id === 'Q' ? 'queue-url' : undefined),
+      attr: () => 'arn:x',
+      importValue: () => undefined,
+    };
+    expect(resolve({ 'Fn::Join': ['', ['a-', { Ref: 'Q' }, '-', { Ref: 'AWS::Region' }]] }, r)).toBe(
+      'a-queue-url-us-east-1',
+    );
+    expect(resolve({ 'Fn::Sub': 'x:${Q}:${Q.Arn}:${AWS::AccountId}' }, r)).toBe(
+      'x:queue-url:arn:x:123456789012',
+    );
+    expect(() => resolve({ Ref: 'Missing' }, r)).toThrow(/Missing/);
+    expect(() => resolve({ 'Fn::ImportValue': 'SabaData:Nope' }, r)).toThrow(/SabaData:Nope/);
+  });
+});
+
+describe('a function run as Lambda runs it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'saba-fn-'));
+  writeFileSync(
+    join(root, 'index.mjs'),
+    [
+      'export const handler = async (event, context) => {',
+      "  if (event.throw) throw new TypeError('broken');",
+      '  if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));',
+      '  if (event.hog) { const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random())); }',
+      '  return { env: Object.keys(process.env), remaining: context.getRemainingTimeInMillis(), pid: process.pid };',
+      '};',
+    ].join('\n'),
+  );
+  const fn = new LambdaFunction(
+    {
+      logicalId: 'Fn',
+      name: 'fn',
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
+      role: 'FnRole',
+      taskRoot: root,
+      handler: 'index.handler',
+      runtime: 'nodejs24.x',
+      environment: { SABA_TABLE_NAME: 'entities' },
+      timeoutSeconds: 1,
+      memoryMb: 64,
+      logGroup: 'g',
+    },
+    { endpoint: 'http://127.0.0.1:9' },
+  );
+  afterAll(() => fn.stop());
+
+  it('gives the handler the template’s variables and Lambda’s own, nothing of the test process', async () => {
+    const out = await fn.invoke({});
+    expect(out.ok).toBe(true);
+    const { env, remaining } = (out as { result: { env: string[]; remaining: number } }).result;
+    expect(env).toContain('SABA_TABLE_NAME');
+    expect(env).toContain('AWS_LAMBDA_FUNCTION_NAME');
+    expect(env).not.toContain('VITEST');
+    expect(env).not.toContain('npm_lifecycle_event');
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(1000);
+  });
+
+  it('fails a thrown invocation with its log line, and kills one that runs past the timeout', async () => {
+    const thrown = await fn.invoke({ throw: true });
+    expect(thrown).toMatchObject({ ok: false, errorType: 'TypeError', errorMessage: 'broken' });
+    // The log line comes down its own pipe: it arrives, if not always before the answer.
+    await eventually(
+      async () =>
+        fn.logs.some((l) => l.includes('Invoke Error') && l.includes('broken')) ? true : undefined,
+      5000,
+      'the error line',
+    );
+    const warm = (await fn.invoke({})) as { result: { pid: number } };
+    const slow = await fn.invoke({ sleep: 3000 });
+    expect(slow).toMatchObject({ ok: false, errorType: 'Sandbox.Timedout' });
+    expect(fn.logs.some((l) => l.includes('Task timed out after 1.00 seconds'))).toBe(true);
+    // The timed-out container is gone: the next invocation starts a new one.
+    const after = (await fn.invoke({})) as { ok: boolean; result: { pid: number } };
+    expect(after.ok).toBe(true);
+    expect(after.result.pid).not.toBe(warm.result.pid);
+  });
+
+  it('caps the heap at the template’s memory size', async () => {
+    const hog = await fn.invoke({ hog: true });
+    expect(hog).toMatchObject({ ok: false, errorType: 'Runtime.ExitError' });
+  }, 20_000);
+});
