@@ -68,8 +68,8 @@ const BAD_INPUT: Case[] = [
 /** Good input whose shape API Gateway changes on the way: both fronts must still agree. */
 const GOOD_INPUT: Case[] = [
   { name: 'duplicate query parameters', method: 'GET', path: '/api/v0/hosts?service=a&service=b' },
-  { name: 'cookies', method: 'GET', path: '/api/v0/org', headers: { cookie: 'a=1; b=2' } },
-  { name: 'header case', method: 'GET', path: '/api/v0/org', headers: { 'X-API-KEY-EXTRA': 'ignored' } },
+  { name: 'cookies', method: 'GET', path: '/api/v0/hosts', headers: { cookie: 'a=1; b=2' } },
+  { name: 'header case', method: 'GET', path: '/api/v0/services', headers: { 'X-Extra-Header': 'Ignored' } },
 ];
 
 async function ask(target: Target, c: Case) {
@@ -161,6 +161,33 @@ describe('AWS as deployed: the defaults', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const read = await callFront(h.front.url, targets.aws.key, 'GET', `/api/v0/hosts/${b.json.id}`);
     expect(read.json.host.name).toBe('bin');
+  });
+
+  it('serves the console and an embed link through the front without a key, and refuses an altered link', async () => {
+    const key = targets.aws.key;
+    const host = await callFront(h.front.url, key, 'POST', '/api/v0/hosts', '{"name":"embedded","meta":{}}');
+    const now = Math.floor(Date.now() / 1000);
+    await callFront(
+      h.front.url,
+      key,
+      'POST',
+      '/api/v0/tsdb',
+      JSON.stringify([{ hostId: host.json.id, name: 'loadavg5', time: now, value: 2 }]),
+    );
+    const created = await callFront(h.front.url, key, 'POST', '/api/v0/embeds', {
+      graph: { type: 'host', hostId: host.json.id, name: 'loadavg5' },
+      range: { type: 'relative', period: 3600 },
+      expiresAt: now + 3600,
+    });
+    expect(created.status, created.text).toBe(200);
+    const svg = await fetch(`${h.front.url}${created.json.url}`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect((await svg.text()).match(/<polyline class="series"/g)).toHaveLength(1);
+    expect((await fetch(`${h.front.url}${created.json.url.slice(0, -2)}zz`)).status).toBe(403);
+    const page = await fetch(`${h.front.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/\/console\/app\.js\?v=/);
   });
 
   it('fails an invocation whose function throws, with its log line: a checker run with another input is no run', async () => {

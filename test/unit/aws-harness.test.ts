@@ -1,13 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { AwsCall } from '../support/deployed/aws-calls.ts';
 import { eventually } from '../support/deployed/http.ts';
-import { selectRoute } from '../support/deployed/http-api-front.ts';
+import { HttpApiFront, type HttpApiSpec, selectRoute } from '../support/deployed/http-api-front.ts';
 import { evaluate, type Statement } from '../support/deployed/iam-policy.ts';
 import { resolve } from '../support/deployed/intrinsics.ts';
 import { LambdaFunction } from '../support/deployed/lambda-service.ts';
-import { nextRunIn } from '../support/deployed/schedules.ts';
+import { nextRunIn, Scheduler } from '../support/deployed/schedules.ts';
 
 /** The AWS harness's own parts (test/support/deployed/), checked against what AWS documents. */
 describe('the IAM evaluator', () => {
@@ -193,4 +194,88 @@ describe('a function run as Lambda runs it', () => {
     const hog = await fn.invoke({ hog: true });
     expect(hog).toMatchObject({ ok: false, errorType: 'Runtime.ExitError' });
   }, 20_000);
+});
+
+describe('the Scheduler at its rate, and the front when a function fails', () => {
+  it('invokes the target with the template’s input at the schedule’s rate, as the schedule’s role', async () => {
+    vi.useFakeTimers();
+    try {
+      const events: unknown[] = [];
+      const calls: AwsCall[] = [];
+      const scheduler = new Scheduler(
+        [
+          {
+            logicalId: 'EveryMinute',
+            expression: 'rate(1 minute)',
+            functionArn: 'arn:fn',
+            role: 'SchedulerRole',
+            input: '{"schedule":"saba.checker"}',
+            retryAttempts: 0,
+            enabled: true,
+          },
+        ],
+        async (_arn, event) => {
+          events.push(event);
+          return { ok: true, result: null, requestId: 'r' };
+        },
+        calls,
+      );
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(events).toEqual([]);
+      await vi.advanceTimersByTimeAsync(2_000);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(events).toEqual([{ schedule: 'saba.checker' }, { schedule: 'saba.checker' }]);
+      expect(calls.map((c) => [c.principal, c.action, c.resource])).toEqual([
+        ['SchedulerRole', 'lambda:InvokeFunction', 'arn:fn'],
+        ['SchedulerRole', 'lambda:InvokeFunction', 'arn:fn'],
+      ]);
+      scheduler.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('answers API Gateway’s 500 for a failed invocation and for a missing Lambda permission, and logs why', async () => {
+    const spec: HttpApiSpec = {
+      apiId: 'abc',
+      routes: [
+        { routeKey: 'GET /fails', integration: 'i1', authorizationType: 'NONE' },
+        { routeKey: 'GET /forbidden', integration: 'i2', authorizationType: 'NONE' },
+      ],
+      integrations: new Map([
+        ['i1', { functionArn: 'arn:fails', payloadFormatVersion: '2.0', timeoutMs: 30_000 }],
+        ['i2', { functionArn: 'arn:unpermitted', payloadFormatVersion: '2.0', timeoutMs: 30_000 }],
+      ]),
+      stage: {
+        name: '$default',
+        accessLogFormat: '{"s":"$context.status","err":"$context.integrationErrorMessage"}',
+      },
+      permissions: [
+        {
+          functionArn: 'arn:fails',
+          principal: 'apigateway.amazonaws.com',
+          sourceArn: 'arn:aws:execute-api:us-east-1:123456789012:abc/*/*/fails',
+        },
+      ],
+      domains: [],
+    };
+    const front = new HttpApiFront(spec, {
+      invoke: async () => ({ ok: false, errorType: 'Error', errorMessage: 'boom', requestId: 'r' }),
+    });
+    await front.start();
+    try {
+      const failed = await fetch(`${front.url}/fails`);
+      expect([failed.status, await failed.json()]).toEqual([500, { message: 'Internal Server Error' }]);
+      const unpermitted = await fetch(`${front.url}/forbidden`);
+      expect(unpermitted.status).toBe(500);
+      expect(front.invokes.map((i) => i.permitted)).toEqual([true, false]);
+      expect(front.accessLog.map((l) => JSON.parse(l))).toEqual([
+        { s: '500', err: 'boom' },
+        { s: '500', err: 'Invalid permissions on Lambda function' },
+      ]);
+    } finally {
+      await front.stop();
+    }
+  });
 });

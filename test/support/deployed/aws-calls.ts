@@ -188,8 +188,27 @@ export class AwsCallRecorder {
           },
           (answer) => {
             for (const call of recorded) call.status = answer.statusCode ?? 0;
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
+            if (!recorded.some((c) => c.action === 'timestream:DescribeEndpoints')) {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+              return;
+            }
+            // Timestream's endpoint discovery names its cell's host; the SDK then sends there with
+            // the configured scheme and port. Here that host is this recorder (the harness's DNS).
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () => {
+              const rewritten = Buffer.from(
+                Buffer.concat(parts)
+                  .toString('utf8')
+                  .replace(/"Address"\s*:\s*"[^"]*"/g, '"Address":"127.0.0.1"'),
+              );
+              res.writeHead(answer.statusCode ?? 502, {
+                ...answer.headers,
+                'content-length': rewritten.length,
+              });
+              res.end(rewritten);
+            });
           },
         );
         upstream.on('error', (err) => {
