@@ -119,6 +119,7 @@ describe('schedules and intrinsics', () => {
     expect(resolve({ 'Fn::Join': ['', ['a-', { Ref: 'Q' }, '-', { Ref: 'AWS::Region' }]] }, r)).toBe(
       'a-queue-url-us-east-1',
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own placeholders
     expect(resolve({ 'Fn::Sub': 'x:${Q}:${Q.Arn}:${AWS::AccountId}' }, r)).toBe(
       'x:queue-url:arn:x:123456789012',
     );

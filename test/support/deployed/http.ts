@@ -6,6 +6,7 @@ export async function callFront(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: test helper returns loosely typed JSON
 ): Promise<{ status: number; json: any; text: string }> {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -17,6 +18,7 @@ export async function callFront(
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   let json: any;
   try {
     json = JSON.parse(text);
