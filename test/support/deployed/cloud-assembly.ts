@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Saba, type SabaProps } from '#infra/saba.ts';
 import { buildSaba } from '#infra/saba-app.ts';
 
 /** A CloudFormation template as synthesized: resources, outputs (with exports). */
@@ -29,10 +30,15 @@ export interface CloudAssembly {
  * fresh folder. The templates and asset folders are read back from that folder, as the CLI's
  * deploy step reads them.
  */
-export function synthesize(context: Record<string, string>): CloudAssembly {
+export function synthesize(
+  context: Record<string, string>,
+  /** Instead of the standalone app: the `Saba` construct with these props in one stack of the user's app. */
+  embedded?: SabaProps,
+): CloudAssembly {
   const dir = mkdtempSync(join(tmpdir(), 'saba-assembly-'));
   const app = new App({ outdir: dir, context });
-  buildSaba(app);
+  if (embedded) new Saba(new Stack(app, 'AcmeMonitoring'), 'Saba', embedded);
+  else buildSaba(app);
   const assembly = app.synth();
   const stacks = assembly.stacksRecursively.map((stack) => ({
     name: stack.stackName,

@@ -4,6 +4,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SabaProps } from '#infra/saba.ts';
 import { startMoto } from '../moto.ts';
 import { type AwsCall, AwsCallRecorder } from './aws-calls.ts';
 import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
@@ -54,9 +55,9 @@ export class Harness {
     return this.#moto.endpoint;
   }
 
-  static async deploy(context: Record<string, string>): Promise<Harness> {
+  static async deploy(context: Record<string, string>, embedded?: SabaProps): Promise<Harness> {
     const h = new Harness();
-    h.assembly = synthesize(context);
+    h.assembly = synthesize(context, embedded);
     h.#moto = await startMoto();
     try {
       h.recorder = new AwsCallRecorder(h.#moto.endpoint, {
@@ -85,20 +86,20 @@ export class Harness {
   }
 
   fn(prefix: string): LambdaFunction {
-    const found = [...this.functions.entries()].find(([id]) => id.startsWith(prefix));
+    const found = [...this.functions.entries()].find(([id]) => id.includes(prefix));
     if (!found) throw new Error(`no function ${prefix}`);
     return found[1];
   }
 
   mapping(prefix: string): SqsEventSourceMapping {
-    const m = this.mappings.find((x) => x.spec.logicalId.startsWith(prefix));
+    const m = this.mappings.find((x) => x.spec.logicalId.includes(prefix));
     if (!m) throw new Error(`no event source mapping ${prefix}`);
     return m;
   }
 
   /** A data resource's physical name (a table's, a queue's URL), by logical id prefix. */
   physical(type: string, prefix: string): { ref: string; attrs: Record<string, string> } {
-    const r = this.deployment.resources(type).find((x) => x.id.startsWith(prefix));
+    const r = this.deployment.resources(type).find((x) => x.id.includes(prefix));
     if (!r) throw new Error(`no ${type} ${prefix}`);
     return this.deployment.physical(r.stack, r.id);
   }

@@ -60,7 +60,7 @@ export class Scheduler {
   }
 
   find(prefix: string): ScheduleSpec {
-    const s = this.schedules.find((x) => x.logicalId.startsWith(prefix));
+    const s = this.schedules.find((x) => x.logicalId.includes(prefix));
     if (!s) throw new Error(`no schedule ${prefix}`);
     return s;
   }
