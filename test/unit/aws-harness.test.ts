@@ -279,4 +279,37 @@ describe('the Scheduler at its rate, and the front when a function fails', () =>
       await front.stop();
     }
   });
+
+  it('answers 503 past the integration timeout and 413 for a body over 10 MB or an event over 6 MB, as API Gateway does', async () => {
+    const slow: HttpApiSpec = {
+      apiId: 'abc',
+      routes: [{ routeKey: '$default', integration: 'i', authorizationType: 'NONE' }],
+      integrations: new Map([
+        ['i', { functionArn: 'arn:slow', payloadFormatVersion: '2.0', timeoutMs: 200 }],
+      ]),
+      stage: { name: '$default' },
+      permissions: [{ functionArn: 'arn:slow', principal: 'apigateway.amazonaws.com' }],
+      domains: [],
+    };
+    const invoked: unknown[] = [];
+    const front = new HttpApiFront(slow, {
+      invoke: async (_arn, event) => {
+        invoked.push(event);
+        await new Promise((r) => setTimeout(r, 1000));
+        return { ok: true, result: { statusCode: 200, body: '{}' }, requestId: 'r' };
+      },
+    });
+    await front.start();
+    try {
+      const late = await fetch(`${front.url}/x`);
+      expect([late.status, await late.json()]).toEqual([503, { message: 'Service Unavailable' }]);
+      const huge = await fetch(`${front.url}/x`, { method: 'POST', body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+      expect([huge.status, await huge.json()]).toEqual([413, { message: 'Request Entity Too Large' }]);
+      const big = await fetch(`${front.url}/x`, { method: 'POST', body: 'x'.repeat(7 * 1024 * 1024) });
+      expect([big.status, await big.json()]).toEqual([413, { message: 'Request Entity Too Large' }]);
+      expect(invoked).toHaveLength(1); // neither oversized request reached the function
+    } finally {
+      await front.stop();
+    }
+  });
 });
