@@ -40,14 +40,6 @@ export const ACCESS_LOG_FIELDS = {
   err: '$context.integrationErrorMessage',
 };
 
-/**
- * The HTTP API, built from the same route table as the local server: every route, and `$default`
- * (which the api function answers with Mackerel's 404), goes to its function, which checks the
- * `X-Api-Key` itself (shared/http/key-check.ts) and answers a missing or unknown key with Mackerel's
- * 401/403 body. A Lambda authorizer cannot: with the key as its identity source (which its cache
- * needs), API Gateway answers a request without the header itself with `{"message":"Unauthorized"}`,
- * and without a cache it would cost an invocation per request.
- */
 /** cdk-nag wants an API Gateway authorizer on every route; the function checks the key instead. */
 function acknowledgeKeyCheck(route: IConstruct): void {
   Validations.of(route).acknowledge({
@@ -57,6 +49,14 @@ function acknowledgeKeyCheck(route: IConstruct): void {
   });
 }
 
+/**
+ * The HTTP API, built from the same route table as the local server: every route, and `$default`
+ * (which the api function answers with Mackerel's 404), goes to its function, which checks the
+ * `X-Api-Key` itself (shared/http/key-check.ts) and answers a missing or unknown key with Mackerel's
+ * 401/403 body. A Lambda authorizer cannot: with the key as its identity source (which its cache
+ * needs), API Gateway answers a request without the header itself with `{"message":"Unauthorized"}`,
+ * and without a cache it would cost an invocation per request.
+ */
 export class SabaHttpApi extends Construct {
   readonly api: HttpApi;
   readonly domain?: DomainName;

@@ -32,7 +32,8 @@ const bodyBytes = (event: ApiEvent): number =>
       : Buffer.byteLength(event.body);
 
 /**
- * The Lambda handler of an HTTP function (api or ingest): the key → route → permission → operation; the answer gzipped when the client accepts it, and one log line per
+ * The Lambda handler of an HTTP function (api or ingest): the key → body size → route → permission
+ * → operation; the answer gzipped when the client accepts it, and one log line per
  * request. Local mode calls exactly this with events built from plain HTTP (the local server logs
  * only what it answers itself).
  */
@@ -47,15 +48,16 @@ export function createHttpHandler(
     .use(gzipWhenAccepted())
     .use(mackerelErrors(options.logger))
     .handler(async (event) => {
-      if (bodyBytes(event) > MAX_REQUEST_BODY_BYTES)
-        throw new PayloadTooLargeError(
-          `Request body is too large (at most ${MAX_REQUEST_BODY_BYTES} bytes).`,
-        );
+      // The key first, as the local server checks it before reading a body: the same answer on both.
       const auth = await keys.check(apiKeyOf(event.headers));
       if ('denied' in auth)
         throw auth.deniedStatus === 401
           ? new UnauthorizedError(auth.denied)
           : new ForbiddenError(auth.denied);
+      if (bodyBytes(event) > MAX_REQUEST_BODY_BYTES)
+        throw new PayloadTooLargeError(
+          `Request body is too large (at most ${MAX_REQUEST_BODY_BYTES} bytes).`,
+        );
       noteOrg(event, auth.orgId);
       const match = route(event.requestContext.http.method, event.rawPath);
       const operation = match && operations[match.route.op];

@@ -11,7 +11,8 @@ const MAX_CACHED_KEYS = 10_000;
  * local server, API Gateway's HTTP API): one read of the key's item, then its answer reused for
  * `ttlMs` per process, as a gateway authorizer's result cache would. A missing or unknown key gets
  * Mackerel's own 401/403 body from the function; an authorizer in front could not answer a request
- * without the header in Mackerel's shape (API Gateway answers it itself).
+ * without the header in Mackerel's shape (API Gateway answers it itself). The cache holds the raw
+ * header only in this process's memory; what is stored is its hash.
  */
 export class KeyCheck {
   readonly #cache = new Map<string, { at: number; auth: Authentication }>();

@@ -42,6 +42,13 @@ const BAD_INPUT: Case[] = [
   { name: 'a metric post that is no array', method: 'POST', path: '/api/v0/tsdb', body: '{"hostId":"x"}' },
   { name: 'a body over the limit', method: 'POST', path: '/api/v0/tsdb', body: oversized },
   {
+    name: 'a body over the limit without a key',
+    method: 'POST',
+    path: '/api/v0/tsdb',
+    body: oversized,
+    key: 'none',
+  },
+  {
     name: 'a deeply nested body',
     method: 'POST',
     path: '/api/v0/hosts',
