@@ -23,6 +23,9 @@ export interface MappingSpec {
   enabled: boolean;
 }
 
+/** Lambda starts five pollers for an SQS event source (and scales from there); five here. */
+const POLLERS = 5;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -31,7 +34,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * up to `BatchSize` messages or what the batching window brings, invokes the function, and deletes
  * what succeeded: with `ReportBatchItemFailures`, all but the reported items; after a failed
  * invocation, nothing. What is not deleted comes back after the queue's visibility timeout and goes
- * to the dead-letter queue after `maxReceiveCount` receives (moto does both). Short polls only: moto
+ * to the dead-letter queue after `maxReceiveCount` receives (moto does both). Five pollers take
+ * batches side by side, as Lambda's do, so a slow batch holds up only itself. Short polls only: moto
  * runs single-threaded, and a long poll would stall every other call.
  */
 export class SqsEventSourceMapping {
@@ -39,8 +43,7 @@ export class SqsEventSourceMapping {
   /** What went wrong in polling itself (never expected: the tests assert it stays empty). */
   readonly errors: unknown[] = [];
   #running = false;
-  #loop?: Promise<void>;
-  #busy = false;
+  #loops: Promise<void>[] = [];
   readonly #sqs: SQSClient;
   /** Receipt handles of messages left on the queue after a failure (their visibility timeout runs). */
   readonly #inFlight = new Set<string>();
@@ -72,7 +75,8 @@ export class SqsEventSourceMapping {
       new GetQueueAttributesCommand({ QueueUrl: this.spec.queueUrl, AttributeNames: ['All'] }),
     );
     this.#running = true;
-    this.#loop = (async () => {
+    // Lambda polls an SQS queue with several pollers at once, each invoking with its own batch.
+    this.#loops = Array.from({ length: POLLERS }, async () => {
       while (this.#running) {
         const handled = await this.poll().catch((err: unknown) => {
           this.errors.push(err);
@@ -80,82 +84,76 @@ export class SqsEventSourceMapping {
         });
         if (handled === 0) await sleep(150);
       }
-    })();
+    });
   }
 
   /** One batch: gather, invoke, delete what succeeded. Returns how many messages it handled. */
   async poll(): Promise<number> {
-    if (this.#busy) return 0;
-    this.#busy = true;
-    try {
-      const messages: Message[] = [];
-      const windowEnds = Date.now() + this.spec.batchingWindowSeconds * 1000;
-      while (messages.length < this.spec.batchSize) {
-        const out = await this.#sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: this.spec.queueUrl,
-            MaxNumberOfMessages: Math.min(10, this.spec.batchSize - messages.length),
-            WaitTimeSeconds: 0,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        messages.push(...(out.Messages ?? []));
-        if ((out.Messages ?? []).length === 0) {
-          if (messages.length === 0 || Date.now() >= windowEnds) break;
-          await sleep(100);
-        }
+    const messages: Message[] = [];
+    const windowEnds = Date.now() + this.spec.batchingWindowSeconds * 1000;
+    while (messages.length < this.spec.batchSize) {
+      const out = await this.#sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.spec.queueUrl,
+          MaxNumberOfMessages: Math.min(10, this.spec.batchSize - messages.length),
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      messages.push(...(out.Messages ?? []));
+      if ((out.Messages ?? []).length === 0) {
+        if (messages.length === 0 || Date.now() >= windowEnds) break;
+        await sleep(100);
       }
-      if (messages.length === 0) return 0;
-      const event: SQSEvent = {
-        Records: messages.map((m) => ({
-          messageId: m.MessageId as string,
-          receiptHandle: m.ReceiptHandle as string,
-          body: m.Body as string,
-          attributes: m.Attributes as never,
-          messageAttributes: Object.fromEntries(
-            Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
-              k,
-              {
-                stringValue: v.StringValue,
-                dataType: v.DataType as string,
-                stringListValues: [],
-                binaryListValues: [],
-              },
-            ]),
-          ) as never,
-          md5OfBody: m.MD5OfBody as string,
-          eventSource: 'aws:sqs',
-          eventSourceARN: this.spec.queueArn,
-          awsRegion: REGION,
-        })),
-      };
-      const invocation = await this.#invoke(this.spec.functionArn, event);
-      let failedIds = new Set<string>(event.Records.map((r) => r.messageId));
-      if (invocation.ok) {
-        if (!this.spec.reportBatchItemFailures) failedIds = new Set();
-        else {
-          const reported = (invocation.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)
-            ?.batchItemFailures;
-          const ids = (reported ?? []).map((f) => f.itemIdentifier);
-          // An identifier that is not in the batch (or none at all) fails the whole batch, as Lambda does.
-          failedIds = ids.every((id) => id && failedIds.has(id)) ? new Set(ids as string[]) : failedIds;
-        }
-      }
-      const done = event.Records.filter((r) => !failedIds.has(r.messageId));
-      for (let i = 0; i < done.length; i += 10)
-        await this.#sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.spec.queueUrl,
-            Entries: done.slice(i, i + 10).map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
-      for (const r of event.Records) if (failedIds.has(r.messageId)) this.#inFlight.add(r.receiptHandle);
-      this.outcomes.push({ records: event.Records.length, failed: failedIds.size, invocation });
-      return event.Records.length;
-    } finally {
-      this.#busy = false;
     }
+    if (messages.length === 0) return 0;
+    const event: SQSEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId as string,
+        receiptHandle: m.ReceiptHandle as string,
+        body: m.Body as string,
+        attributes: m.Attributes as never,
+        messageAttributes: Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+            k,
+            {
+              stringValue: v.StringValue,
+              dataType: v.DataType as string,
+              stringListValues: [],
+              binaryListValues: [],
+            },
+          ]),
+        ) as never,
+        md5OfBody: m.MD5OfBody as string,
+        eventSource: 'aws:sqs',
+        eventSourceARN: this.spec.queueArn,
+        awsRegion: REGION,
+      })),
+    };
+    const invocation = await this.#invoke(this.spec.functionArn, event);
+    let failedIds = new Set<string>(event.Records.map((r) => r.messageId));
+    if (invocation.ok) {
+      if (!this.spec.reportBatchItemFailures) failedIds = new Set();
+      else {
+        const reported = (invocation.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)
+          ?.batchItemFailures;
+        const ids = (reported ?? []).map((f) => f.itemIdentifier);
+        // An identifier that is not in the batch (or none at all) fails the whole batch, as Lambda does.
+        failedIds = ids.every((id) => id && failedIds.has(id)) ? new Set(ids as string[]) : failedIds;
+      }
+    }
+    const done = event.Records.filter((r) => !failedIds.has(r.messageId));
+    for (let i = 0; i < done.length; i += 10)
+      await this.#sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.spec.queueUrl,
+          Entries: done.slice(i, i + 10).map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
+    for (const r of event.Records) if (failedIds.has(r.messageId)) this.#inFlight.add(r.receiptHandle);
+    this.outcomes.push({ records: event.Records.length, failed: failedIds.size, invocation });
+    return event.Records.length;
   }
 
   /**
@@ -180,6 +178,6 @@ export class SqsEventSourceMapping {
 
   async stop(): Promise<void> {
     this.#running = false;
-    await this.#loop;
+    await Promise.all(this.#loops);
   }
 }
