@@ -112,7 +112,7 @@ export class Deployment {
       case 'AWS::DynamoDB::GlobalTable':
       case 'AWS::DynamoDB::Table': {
         const name = (p.TableName as string) ?? generated;
-        return { ref: name, attrs: { Arn: arn('dynamodb', `table/${name}`), StreamArn: '' } };
+        return { ref: name, attrs: { Arn: arn('dynamodb', `table/${name}`) } };
       }
       case 'AWS::SQS::Queue': {
         const name = (p.QueueName as string) ?? generated.slice(0, 80);

@@ -33,6 +33,8 @@ const DEFAULT_CONCURRENCY = 10;
 interface Container {
   proc: ChildProcess;
   ready: Promise<void>;
+  /** The request id of the invocation it is running, if any. */
+  running?: string;
 }
 
 /**
@@ -111,12 +113,14 @@ export class LambdaFunction {
       });
       proc.once('exit', (code) => reject(new Error(`the container exited during init (${code})`)));
     });
-    const container = { proc, ready };
+    const container: Container = { proc, ready };
     this.#all.add(container);
     proc.once('exit', (code, signal) => {
       this.#all.delete(container);
-      for (const [id, settle] of this.#pending)
-        settle({
+      // Only the invocation this container was running dies with it.
+      const id = container.running;
+      if (id)
+        this.#pending.get(id)?.({
           id,
           error: { errorType: 'Runtime.ExitError', errorMessage: `exited with ${code ?? signal}` },
         });
@@ -147,7 +151,6 @@ export class LambdaFunction {
   }
 
   async #run(container: Container, event: unknown, requestId: string): Promise<Invocation> {
-    const started = Date.now();
     try {
       await container.ready;
     } catch (err) {
@@ -174,7 +177,9 @@ export class LambdaFunction {
         container.proc.kill('SIGKILL');
         resolve({ ok: false, errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out', requestId });
       }, deadline - Date.now());
+      container.running = requestId;
       this.#pending.set(requestId, (message) => {
+        container.running = undefined;
         clearTimeout(timer);
         this.#pending.delete(requestId);
         if (message.error) {
@@ -183,7 +188,6 @@ export class LambdaFunction {
         } else resolve({ ok: true, result: message.result, requestId });
       });
       container.proc.send({ id: requestId, event, deadline, arn: this.spec.arn });
-      void started;
     });
   }
 

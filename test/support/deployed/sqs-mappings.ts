@@ -76,13 +76,14 @@ export class SqsEventSourceMapping {
     );
     this.#running = true;
     // Lambda polls an SQS queue with several pollers at once, each invoking with its own batch.
-    this.#loops = Array.from({ length: POLLERS }, async () => {
+    // The first polls often; the others back off while the queue is empty (moto is single-threaded).
+    this.#loops = Array.from({ length: POLLERS }, async (_, poller) => {
       while (this.#running) {
         const handled = await this.poll().catch((err: unknown) => {
           this.errors.push(err);
           return 0;
         });
-        if (handled === 0) await sleep(150);
+        if (handled === 0) await sleep(poller === 0 ? 150 : 1000);
       }
     });
   }
