@@ -20,8 +20,6 @@ export const UNUSED_ACTION_REASONS: Record<string, string> = {
     'Day items are written for days at least two days old (COMPACT_AFTER); posts older than 24 h are refused, so a fresh deployment has none.',
   'MonitoringCheckerRole dynamodb:BatchGetItem':
     'The checker re-reads an alert state by key only after a concurrent writer (ingest, another run) changed it first; the run has no such race.',
-  'MonitoringNotifierRole dynamodb:DeleteItem':
-    'The notifier releases a delivery’s claim only when its channel fails; every channel of the run answered.',
 };
 
 /** The reason for a role's unused action, role-specific first. */
