@@ -4,7 +4,7 @@ import type { EntityStore } from './entity-store.ts';
 import type { MetricStore } from './metric-store.ts';
 import type { NotificationQueue, TargetPolicy } from './notifications.ts';
 
-/** What the admin use cases and the authorizer need: no metric store. */
+/** What the admin use cases and the key check need: no metric store. */
 export interface EntityDeps {
   entities: EntityStore;
   clock: Clock;

@@ -63,7 +63,7 @@ export type Authentication =
   | { orgId: string; permission: Permission }
   | { denied: string; deniedStatus: 401 | 403 };
 
-/** What the authorizer decides for an `X-Api-Key` value. */
+/** What the key check (shared/http/key-check.ts) decides for an `X-Api-Key` value. */
 export async function authenticate(deps: EntityDeps, key: string | undefined): Promise<Authentication> {
   if (!key) return { denied: 'API key is required. Set the X-Api-Key header.', deniedStatus: 401 };
   const record = await deps.entities.apiKeys.findByHash(hashApiKey(key));
