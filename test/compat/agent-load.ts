@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,7 @@ export function runAgentLoad(options: {
         String(options.seconds),
       ],
       (err, stdout, stderr) => {
+        rmSync(hostsFile, { force: true });
         if (err) return fail(new Error(`agent-loadgen failed: ${stderr}`));
         done(JSON.parse(stdout.trim().split('\n').at(-1) as string) as AgentLoadResult);
       },

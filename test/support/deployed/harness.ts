@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import {
   CloudWatchLogsClient,
   CreateLogStreamCommand,
@@ -339,5 +340,6 @@ export class Harness {
     await Promise.all([...this.functions.values()].map((f) => f.stop()));
     await this.recorder?.stop();
     await this.#moto?.stop();
+    if (this.assembly) rmSync(this.assembly.dir, { recursive: true, force: true });
   }
 }
