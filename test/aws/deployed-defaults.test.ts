@@ -122,38 +122,35 @@ describe('AWS as deployed: the defaults', () => {
     await local?.destroy();
   });
 
+  /** Asks both fronts; their statuses and bodies must be the same. The local server's answer. */
+  const askBoth = async (c: Case) => {
+    const [a, b] = [await ask(targets.local, c), await ask(targets.aws, c)];
+    expect({ case: c.name, status: b.status, body: b.json }).toEqual({
+      case: c.name,
+      status: a.status,
+      body: a.json,
+    });
+    return a;
+  };
+
   it('answers bad input with the same status and Mackerel body as the local server, and stores nothing', {
     timeout: 120_000,
   }, async () => {
-    const hostsBefore = await Promise.all([
-      ask(targets.local, { name: '', method: 'GET', path: '/api/v0/hosts' }),
-      ask(targets.aws, { name: '', method: 'GET', path: '/api/v0/hosts' }),
-    ]);
+    const hostLists = () =>
+      Promise.all(
+        [targets.local, targets.aws].map(
+          async (t) => (await ask(t, { name: '', method: 'GET', path: '/api/v0/hosts' })).json,
+        ),
+      );
+    const hostsBefore = await hostLists();
     for (const c of BAD_INPUT) {
-      const [a, b] = [await ask(targets.local, c), await ask(targets.aws, c)];
-      expect({ case: c.name, status: b.status, body: b.json }).toEqual({
-        case: c.name,
-        status: a.status,
-        body: a.json,
-      });
+      const a = await askBoth(c);
       expect(a.status, c.name).toBeGreaterThanOrEqual(400);
       expect(a.status, c.name).toBeLessThan(500);
       expect(typeof a.json?.error?.message, c.name).toBe('string');
     }
-    const hostsAfter = await Promise.all([
-      ask(targets.local, { name: '', method: 'GET', path: '/api/v0/hosts' }),
-      ask(targets.aws, { name: '', method: 'GET', path: '/api/v0/hosts' }),
-    ]);
-    expect(hostsAfter.map((r) => r.json)).toEqual(hostsBefore.map((r) => r.json));
-    for (const c of GOOD_INPUT) {
-      const [a, b] = [await ask(targets.local, c), await ask(targets.aws, c)];
-      expect({ case: c.name, status: b.status, body: b.json }).toEqual({
-        case: c.name,
-        status: a.status,
-        body: a.json,
-      });
-      expect(a.status, c.name).toBe(200);
-    }
+    expect(await hostLists()).toEqual(hostsBefore);
+    for (const c of GOOD_INPUT) expect((await askBoth(c)).status, c.name).toBe(200);
   });
 
   it('takes a JSON body sent as binary (API Gateway base64-encodes it) as the local server does', async () => {

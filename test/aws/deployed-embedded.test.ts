@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentHostBody, goJson } from '../fixtures/agent.ts';
 import { Harness } from '../support/deployed/harness.ts';
-import { callFront } from '../support/deployed/http.ts';
+import { agentClient } from '../support/deployed/http.ts';
 import { addTenant } from '../support/deployed/tenants.ts';
 
 /**
@@ -21,23 +20,11 @@ describe('AWS as deployed: the construct embedded in one stack of another app', 
 
   it('is one stack whose functions take an agent’s posts, read them back and run the checker', async () => {
     expect(h.assembly.stacks.map((s) => s.name)).toEqual(['AcmeMonitoring']);
-    const host = await callFront(h.front.url, key, 'POST', '/api/v0/hosts', goJson(agentHostBody()));
-    expect(host.status, host.text).toBe(200);
+    const agent = agentClient(h.front.url, key);
+    const hostId = await agent.register();
     const now = Math.floor(Date.now() / 1000);
-    const posted = await callFront(
-      h.front.url,
-      key,
-      'POST',
-      '/api/v0/tsdb',
-      goJson([{ hostId: host.json.id, name: 'loadavg5', time: now, value: 3 }]),
-    );
-    expect(posted.status, posted.text).toBe(200);
-    const read = await callFront(
-      h.front.url,
-      key,
-      'GET',
-      `/api/v0/hosts/${host.json.id}/metrics?name=loadavg5&from=${now - 60}&to=${now}`,
-    );
+    await agent.post([{ hostId, name: 'loadavg5', time: now, value: 3 }]);
+    const read = await agent.series(hostId, 'loadavg5', now - 60, now);
     expect(read.json.metrics).toEqual([{ time: now, value: 3 }]);
     const [run] = await h.scheduler.fire('MonitoringEveryMinute');
     expect(run).toMatchObject({ ok: true, result: expect.objectContaining({ orgs: 1, hosts: 1 }) });

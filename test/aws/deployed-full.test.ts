@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULES } from '#shared/schemas/jobs.ts';
 import { runAgentLoad } from '../compat/agent-load.ts';
 import { expectGoSuitePasses } from '../compat/go-suite.ts';
-import { agentHostBody, goJson } from '../fixtures/agent.ts';
 import { Harness } from '../support/deployed/harness.ts';
-import { callFront, eventually } from '../support/deployed/http.ts';
+import { agentClient, callFront, eventually } from '../support/deployed/http.ts';
 import { REGION } from '../support/deployed/intrinsics.ts';
 import { addTenant } from '../support/deployed/tenants.ts';
 import { startTestServer, type TestServer } from '../support/local-server.ts';
@@ -75,35 +74,16 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
   afterAll(() => h?.stop());
 
   it('takes an agent’s registration and posts through the front, and reads them back', async () => {
-    const created = await callFront(
-      h.front.url,
-      acme,
-      'POST',
-      '/api/v0/hosts',
-      goJson(agentHostBody({ name: 'e2e-1' })),
-    );
-    expect(created.status, created.text).toBe(200);
-    hostId = created.json.id;
+    const agent = agentClient(h.front.url, acme);
+    hostId = await agent.register({ name: 'e2e-1' });
     const now = Math.floor(Date.now() / 1000);
-    const posted = await callFront(
-      h.front.url,
-      acme,
-      'POST',
-      '/api/v0/tsdb',
-      goJson([
-        { hostId, name: 'loadavg5', time: now - 60, value: 1.5 },
-        { hostId, name: 'loadavg5', time: now, value: 2.5 },
-        { hostId, name: 'memory.used', time: now, value: 4e9 },
-      ]),
-    );
-    expect(posted.status, posted.text).toBe(200);
+    await agent.post([
+      { hostId, name: 'loadavg5', time: now - 60, value: 1.5 },
+      { hostId, name: 'loadavg5', time: now, value: 2.5 },
+      { hostId, name: 'memory.used', time: now, value: 4e9 },
+    ]);
     postedAt = Date.now();
-    const graph = await callFront(
-      h.front.url,
-      acme,
-      'GET',
-      `/api/v0/hosts/${hostId}/metrics?name=loadavg5&from=${now - 600}&to=${now}`,
-    );
+    const graph = await agent.series(hostId, 'loadavg5', now - 600, now);
     expect(graph.json.metrics.map((p: { value: number }) => p.value)).toEqual([1.5, 2.5]);
     // API Gateway's access log line, in the stage's format: never the key.
     expect(
@@ -122,29 +102,14 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
         { url: h.front.url, key: await addTenant(h, 'load') },
       ];
       for (const target of targets) {
+        const agent = agentClient(target.url, target.key);
         const hostIds: string[] = [];
-        for (let i = 0; i < 4; i++)
-          hostIds.push(
-            (
-              await callFront(
-                target.url,
-                target.key,
-                'POST',
-                '/api/v0/hosts',
-                goJson(agentHostBody({ name: `load-${i}` })),
-              )
-            ).json.id,
-          );
+        for (let i = 0; i < 4; i++) hostIds.push(await agent.register({ name: `load-${i}` }));
         const result = await runAgentLoad({ ...target, hostIds, seconds: 4, concurrency: 4 });
         expect(result.bad, target.url).toBe(0);
         expect(result.ok).toBeGreaterThan(8);
         const now = Math.floor(Date.now() / 1000);
-        const read = await callFront(
-          target.url,
-          target.key,
-          'GET',
-          `/api/v0/hosts/${hostIds[0]}/metrics?name=loadavg1&from=${now - 13 * 3600}&to=${now}`,
-        );
+        const read = await agent.series(hostIds[0] as string, 'loadavg1', now - 13 * 3600, now);
         expect(read.json.metrics.length, target.url).toBeGreaterThan(0);
       }
     } finally {
@@ -278,34 +243,13 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     // The host comes back with a high load: ingest opens the host monitor's alert on arrival, the
     // next checker run closes the connectivity alert, and a normal load closes the other on arrival:
     // one email each, four in all.
-    const now = Math.floor(Date.now() / 1000);
-    expect(
-      (
-        await callFront(
-          h.front.url,
-          acme,
-          'POST',
-          '/api/v0/tsdb',
-          goJson([{ hostId, name: 'loadavg5', time: now, value: 20 }]),
-        )
-      ).status,
-    ).toBe(200);
+    const agent = agentClient(h.front.url, acme);
+    await agent.post([{ hostId, name: 'loadavg5', time: Math.floor(Date.now() / 1000), value: 20 }]);
     expect((await h.scheduler.fire('MonitoringEveryMinute')).map((r) => r.ok)).toEqual([true]);
     const open = (await callFront(h.front.url, acme, 'GET', '/api/v0/alerts')).json.alerts;
     expect(open).toEqual([expect.objectContaining({ type: 'host', hostId, status: 'CRITICAL', value: 20 })]);
     // Back to normal: ingest closes the load alert on arrival.
-    const later = Math.floor(Date.now() / 1000);
-    expect(
-      (
-        await callFront(
-          h.front.url,
-          acme,
-          'POST',
-          '/api/v0/tsdb',
-          goJson([{ hostId, name: 'loadavg5', time: later, value: 1 }]),
-        )
-      ).status,
-    ).toBe(200);
+    await agent.post([{ hostId, name: 'loadavg5', time: Math.floor(Date.now() / 1000), value: 1 }]);
     expect((await callFront(h.front.url, acme, 'GET', '/api/v0/alerts')).json.alerts).toEqual([]);
     await eventually(async () => (toOncall().length >= 4 ? true : undefined), 30_000, 'four emails').catch(
       (err) => {

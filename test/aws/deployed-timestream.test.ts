@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentHostBody, goJson } from '../fixtures/agent.ts';
 import { Harness } from '../support/deployed/harness.ts';
-import { callFront } from '../support/deployed/http.ts';
+import { agentClient, callFront } from '../support/deployed/http.ts';
 import { addTenant } from '../support/deployed/tenants.ts';
 
 /**
@@ -26,27 +25,15 @@ describe('AWS as deployed: the Timestream metric store', () => {
   afterAll(() => h?.stop());
 
   it('writes an agent’s points to the Timestream table the template declares', async () => {
-    const host = await callFront(h.front.url, key, 'POST', '/api/v0/hosts', goJson(agentHostBody()));
-    expect(host.status, host.text).toBe(200);
+    const agent = agentClient(h.front.url, key);
+    const hostId = await agent.register();
     const now = Math.floor(Date.now() / 1000);
-    const posted = await callFront(
-      h.front.url,
-      key,
-      'POST',
-      '/api/v0/tsdb',
-      goJson([{ hostId: host.json.id, name: 'loadavg5', time: now, value: 1.5 }]),
-    );
-    expect(posted.status, posted.text).toBe(200);
+    await agent.post([{ hostId, name: 'loadavg5', time: now, value: 1.5 }]);
     const table = h.physical('AWS::Timestream::Table', 'MetricsPoints');
     const writes = h.recorder.calls.filter((c) => c.action === 'timestream:WriteRecords');
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every((c) => c.status === 200 && c.resource.endsWith(`/table/${table.ref}`))).toBe(true);
-    const read = await callFront(
-      h.front.url,
-      key,
-      'GET',
-      `/api/v0/hosts/${host.json.id}/metrics?name=loadavg5&from=${now - 60}&to=${now}`,
-    );
+    const read = await agent.series(hostId, 'loadavg5', now - 60, now);
     expect(read.status, read.text).toBe(200);
     expect(Array.isArray(read.json.metrics)).toBe(true);
   });
