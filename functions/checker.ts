@@ -1,3 +1,4 @@
+import { awsCloudAccess } from '#shared/adapters/aws/cloud-account.ts';
 import { outboundHttp } from '#shared/adapters/http/outbound-http.ts';
 import { composeAwsDeps, sqsNotificationQueue } from '#shared/composition/aws.ts';
 import {
@@ -8,11 +9,16 @@ import {
   loadNotificationQueueUrl,
 } from '#shared/config.ts';
 import { createCheckerHandler } from '#shared/handlers/checker.ts';
+import { quietScaleIn } from '#shared/handlers/integrations.ts';
 import { createLogger } from '#shared/logging.ts';
 
 const monitoring = loadMonitoringConfig();
+const logger = createLogger({ level: loadLogLevel(), format: 'json' });
 
-/** EventBridge Scheduler, every minute: silent agents, missing service metrics, external and expression monitors. */
+/**
+ * EventBridge Scheduler, every minute: silent agents, missing service metrics, external and
+ * expression monitors.
+ */
 export const handler = createCheckerHandler(
   composeAwsDeps(
     loadAwsConfig(),
@@ -23,6 +29,8 @@ export const handler = createCheckerHandler(
   {
     connectivityTimeoutSeconds: monitoring.connectivityTimeoutSeconds,
     http: outboundHttp({ allowPrivate: monitoring.allowPrivateTargets }),
+    // Silent hosts on terminated EC2 instances are retired, not alerted on (ec2:DescribeInstances).
+    beforeSilenceAlert: quietScaleIn(awsCloudAccess, logger),
   },
-  createLogger({ level: loadLogLevel(), format: 'json' }),
+  logger,
 );

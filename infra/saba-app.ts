@@ -38,6 +38,12 @@ export function sabaPropsFromContext(node: Node): SabaProps {
       ...(rateLimit !== undefined && { rateLimit }),
       ...(burstLimit !== undefined && { burstLimit }),
     };
+  const roles = text('integrationRoleArns');
+  if (roles !== undefined)
+    props.integrationRoleArns = roles
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
   const provisioned = number('provisionedForHosts');
   if (provisioned !== undefined) props.provisionedForHosts = provisioned;
   return props;

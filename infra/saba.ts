@@ -6,6 +6,7 @@ import {
   type MetricStoreKind,
 } from '#shared/config.ts';
 import { type ForwardRules, type ForwardRulesInput, parseForwardRules } from '#shared/domain/forwarding.ts';
+import { ROLE_ARN } from '#shared/domain/integrations/aws-integration.ts';
 import { SabaData } from './constructs/saba-data.ts';
 import { SabaServices } from './constructs/saba-services.ts';
 
@@ -36,6 +37,11 @@ export interface SabaProps {
    */
   provisionedForHosts?: number;
   /**
+   * Roles in other accounts that AWS integrations may assume (`roleArn`); none by default: an
+   * integration without roleArn reads this account with saba's own read-only role.
+   */
+  integrationRoleArns?: string[];
+  /**
    * Where the tables go (a separate stack you keep, say). Default: inside this construct. The
    * tables are retained whatever happens to their stack.
    */
@@ -53,6 +59,7 @@ export interface SabaSettings {
   domain?: { domainName: string; certificateArn: string };
   throttle: { rateLimit: number; burstLimit: number };
   provisionedForHosts?: number;
+  integrationRoleArns: string[];
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -88,6 +95,9 @@ export function resolveSabaSettings(props: SabaProps = {}): SabaSettings {
   };
   wholeNumber('throttle.rateLimit', throttle.rateLimit, 1, 1_000_000);
   wholeNumber('throttle.burstLimit', throttle.burstLimit, 1, 1_000_000);
+  const integrationRoleArns = props.integrationRoleArns ?? [];
+  const badRole = integrationRoleArns.find((r) => !ROLE_ARN.test(r));
+  if (badRole !== undefined) throw new Error(`integrationRoleArns must be IAM role ARNs, not ${badRole}`);
   if (metricStore === 'timestream' && props.provisionedForHosts !== undefined)
     throw new Error('provisionedForHosts sizes the DynamoDB metric table; Timestream has none');
   return {
@@ -101,6 +111,7 @@ export function resolveSabaSettings(props: SabaProps = {}): SabaSettings {
       86_400,
     ),
     throttle,
+    integrationRoleArns,
     ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
     ...(props.forwardToCloudWatch !== undefined && {
       forwardToCloudWatch: parseForwardRules(props.forwardToCloudWatch),
@@ -143,6 +154,7 @@ export class Saba extends Construct {
       senderEmail: settings.senderEmail,
       connectivityTimeoutSeconds: settings.connectivityTimeoutSeconds,
       throttle: settings.throttle,
+      integrationRoleArns: settings.integrationRoleArns,
       ...(settings.alarmEmail && { alarmEmail: settings.alarmEmail }),
       ...(settings.forwardToCloudWatch && { forwardToCloudWatch: settings.forwardToCloudWatch }),
       ...(settings.domain && { domain: settings.domain }),

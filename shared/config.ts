@@ -22,6 +22,7 @@ export const ENV = {
   compactionQueueUrl: 'SABA_COMPACTION_QUEUE_URL',
   notificationQueueUrl: 'SABA_NOTIFICATION_QUEUE_URL',
   checkIntervalSeconds: 'SABA_CHECK_INTERVAL_SECONDS',
+  integrationIntervalSeconds: 'SABA_INTEGRATION_INTERVAL_SECONDS',
   connectivityTimeoutSeconds: 'SABA_CONNECTIVITY_TIMEOUT_SECONDS',
   allowPrivateTargets: 'SABA_ALLOW_PRIVATE_TARGETS',
   senderEmail: 'SABA_SENDER_EMAIL',
@@ -65,6 +66,8 @@ export interface AwsConfig {
  */
 export interface MonitoringConfig {
   checkIntervalSeconds: number;
+  /** Local mode's AWS integration runs (on AWS, a 5-minute schedule). */
+  integrationIntervalSeconds: number;
   connectivityTimeoutSeconds: number;
   allowPrivateTargets: boolean;
   senderEmail: string;
@@ -73,6 +76,7 @@ export interface MonitoringConfig {
 }
 
 export const DEFAULT_CHECK_INTERVAL_SECONDS = 60;
+export const DEFAULT_INTEGRATION_INTERVAL_SECONDS = 300;
 export const DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS = 150;
 
 function flag(env: Env, name: string): boolean {
@@ -87,6 +91,11 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
   const secure = flag(env, ENV.smtpSecure);
   return {
     checkIntervalSeconds: positiveInt(env, ENV.checkIntervalSeconds, DEFAULT_CHECK_INTERVAL_SECONDS),
+    integrationIntervalSeconds: positiveInt(
+      env,
+      ENV.integrationIntervalSeconds,
+      DEFAULT_INTEGRATION_INTERVAL_SECONDS,
+    ),
     connectivityTimeoutSeconds: positiveInt(
       env,
       ENV.connectivityTimeoutSeconds,

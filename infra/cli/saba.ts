@@ -4,7 +4,7 @@ import { loadLocalConfig } from '#shared/config.ts';
 import { isHostStatus } from '#shared/domain/host.ts';
 import { AUTHORITIES, type Authority } from '#shared/domain/monitoring/user.ts';
 import { HttpError } from '#shared/errors.ts';
-import { createApiKey, createOrg } from '#shared/use-cases/admin.ts';
+import { createApiKey, createOrg, updateOrgSettings } from '#shared/use-cases/admin.ts';
 import { addUser, listUsers } from '#shared/use-cases/users/users.ts';
 import { openAdminTarget } from './admin-target.ts';
 
@@ -12,6 +12,7 @@ const USAGE = `saba — administration (organizations, API keys and users; Macke
 
 Usage: saba <command> [options]
   orgs create <name> [--display-name TEXT] [--default-status working|standby|maintenance|poweroff]
+  orgs set <name> --retire-silent-after-days N        retire hosts silent N days (0: never, the default)
   orgs list
   keys create [--org NAME] [--read-only] [--name TEXT]   prints the new key once
   keys list   [--org NAME]
@@ -33,6 +34,7 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     authority: { type: 'string', default: 'manager' },
     'default-status': { type: 'string' },
+    'retire-silent-after-days': { type: 'string' },
     'data-dir': { type: 'string' },
     table: { type: 'string' },
     stack: { type: 'string' },
@@ -66,6 +68,19 @@ async function run(): Promise<number> {
         ...(status && { defaultHostStatus: status }),
       });
       console.log(`created organization ${org.id}`);
+      return 0;
+    }
+    case 'orgs set': {
+      if (!arg) return usage('orgs set needs a name');
+      const days = values['retire-silent-after-days'];
+      if (days === undefined || !/^\d+$/.test(days))
+        return usage('orgs set needs --retire-silent-after-days N');
+      const org = await updateOrgSettings(deps, arg, { retireSilentHostsAfterDays: Number(days) });
+      console.log(
+        org.retireSilentHostsAfterDays
+          ? `${org.id}: hosts silent ${org.retireSilentHostsAfterDays} days are retired`
+          : `${org.id}: silent hosts are never retired`,
+      );
       return 0;
     }
     case 'orgs list':

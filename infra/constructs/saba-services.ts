@@ -6,6 +6,7 @@ import type { ForwardRules } from '#shared/domain/forwarding.ts';
 import { Compaction } from './compaction.ts';
 import { Forwarder } from './forwarder.ts';
 import { SabaHttpApi } from './http-api.ts';
+import { Integrations } from './integrations.ts';
 import type { MetricStorage } from './metric-storage.ts';
 import { Monitoring } from './monitoring.ts';
 import { Operations } from './operations.ts';
@@ -24,6 +25,8 @@ export interface SabaServicesProps {
   forwardToCloudWatch?: ForwardRules;
   throttle: { rateLimit: number; burstLimit: number };
   domain?: { domainName: string; certificateArn: string };
+  /** Role ARNs (in other accounts) that AWS integrations may assume. */
+  integrationRoleArns: string[];
 }
 
 /** Stateless: the functions, the HTTP API in front of them, monitoring, forwarding and compaction. */
@@ -64,6 +67,14 @@ export class SabaServices extends Construct {
       senderEmail: props.senderEmail,
       connectivityTimeoutSeconds: props.connectivityTimeoutSeconds,
       producers: [ingest],
+    });
+
+    const integrations = new Integrations(this, 'Integrations', {
+      entities,
+      metrics,
+      retentionDays,
+      assumableRoles: props.integrationRoleArns,
+      checker: monitoring.checker,
     });
 
     if (props.forwardToCloudWatch)
@@ -111,6 +122,7 @@ export class SabaServices extends Construct {
         Ingest: ingest,
         Checker: monitoring.checker,
         Notifier: monitoring.notifier,
+        Integrations: integrations.fn,
         ...(this.forwarder && { Forwarder: this.forwarder.fn }),
       },
       throttled: { Ingest: ingest, Api: api },

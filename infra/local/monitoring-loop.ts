@@ -2,9 +2,12 @@ import type { LocalDeps } from '#shared/composition/local.ts';
 import type { MonitoringConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
 import { createCheckerHandler } from '#shared/handlers/checker.ts';
+import { createIntegrationsHandler, quietScaleIn } from '#shared/handlers/integrations.ts';
 import type { Logger } from '#shared/logging.ts';
+import type { CloudAccess } from '#shared/ports/cloud.ts';
 import type { OutboundHttp } from '#shared/ports/notifications.ts';
 import { SCHEDULES } from '#shared/schemas/jobs.ts';
+import type { IntegrationsRunStats } from '#shared/use-cases/integrations/run-integrations.ts';
 import type { CheckerRunStats } from '#shared/use-cases/monitoring/checker.ts';
 import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
 import { notificationDelivery, type Senders } from '#shared/use-cases/notifications/deliver.ts';
@@ -14,6 +17,8 @@ export interface MonitoringLoop {
   check(): Promise<CheckerRunStats | undefined>;
   /** Delivers the due notifications that no delivery holds yet; resolves once they have settled. */
   deliver(): Promise<number>;
+  /** One AWS integrations run now (the timer runs it every 5 minutes). */
+  collect(): Promise<IntegrationsRunStats | undefined>;
   stop(): Promise<void>;
 }
 
@@ -55,13 +60,22 @@ export function startMonitoringLoop(
   config: MonitoringConfig,
   senders: Senders & { http: OutboundHttp },
   logger: Logger,
+  cloud: CloudAccess,
 ): MonitoringLoop {
   const watchingSince = epochSeconds(deps.clock);
   const runChecker = createCheckerHandler(
     deps,
-    { connectivityTimeoutSeconds: config.connectivityTimeoutSeconds, watchingSince, http: senders.http },
+    {
+      connectivityTimeoutSeconds: config.connectivityTimeoutSeconds,
+      watchingSince,
+      http: senders.http,
+      beforeSilenceAlert: quietScaleIn(cloud, logger),
+    },
     logger,
   );
+  // AWS integrations read the account of the environment's credentials (never stored by saba).
+  const runIntegrations = createIntegrationsHandler(deps, cloud, logger);
+  const collect = serialized(() => runIntegrations({ schedule: SCHEDULES.integrations }));
   // The same input EventBridge Scheduler hands the checker on AWS.
   const check = serialized(() => runChecker({ schedule: SCHEDULES.checker }));
   const delivery = notificationDelivery(deps, senders, {
@@ -84,14 +98,18 @@ export function startMonitoringLoop(
   deps.notifications.onSend(() => void guard(deliver()));
   const checker = setInterval(() => void guard(check()), config.checkIntervalSeconds * 1000);
   const retries = setInterval(() => void guard(deliver()), 1000);
+  const integrations = setInterval(() => void guard(collect()), config.integrationIntervalSeconds * 1000);
   checker.unref();
   retries.unref();
+  integrations.unref();
   return {
     check,
     deliver,
+    collect,
     async stop() {
       clearInterval(checker);
       clearInterval(retries);
+      clearInterval(integrations);
       deps.notifications.onSend(() => {});
       await Promise.allSettled([check(), ...running]);
     },

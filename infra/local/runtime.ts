@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { awsCloudAccess } from '#shared/adapters/aws/cloud-account.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import { composeLocalDeps, composeLocalSenders, type LocalDeps } from '#shared/composition/local.ts';
 import { LOCAL_TABLE_NAME, type LocalConfig } from '#shared/config.ts';
@@ -74,7 +75,7 @@ export async function startLocalRuntime(
   const url = `http://${config.host}:${port}`;
   // Notifications link to the console this server serves, unless SABA_CONSOLE_URL says otherwise.
   const senders = composeLocalSenders(config.dataDir, { consoleUrl: url, ...config.monitoring });
-  const monitoring = startMonitoringLoop(deps, config.monitoring, senders, logger);
+  const monitoring = startMonitoringLoop(deps, config.monitoring, senders, logger, awsCloudAccess);
   return {
     url,
     ...(firstApiKey && { firstApiKey }),

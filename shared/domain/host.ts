@@ -31,6 +31,11 @@ export interface Host {
   meta: Record<string, unknown>;
   interfaces: unknown[];
   checks: HostCheck[];
+  /**
+   * Made by a cloud integration, and no agent has taken it over yet: nothing posts for it every
+   * minute, so connectivity monitoring does not apply. An agent's update of the host clears it.
+   */
+  agentless?: true;
   /** Optimistic-concurrency counter for conditional writes. */
   version: number;
 }
@@ -38,7 +43,7 @@ export interface Host {
 /** A host without its spec (meta, interfaces, checks): what monitoring reads of every host each minute. */
 export type HostSummary = Pick<
   Host,
-  'id' | 'name' | 'displayName' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo'
+  'id' | 'name' | 'displayName' | 'status' | 'isRetired' | 'createdAt' | 'roles' | 'memo' | 'agentless'
 >;
 
 export const summaryOf = (h: Host): HostSummary => ({
@@ -50,6 +55,7 @@ export const summaryOf = (h: Host): HostSummary => ({
   createdAt: h.createdAt,
   roles: h.roles,
   memo: h.memo,
+  ...(h.agentless && { agentless: true }),
 });
 
 /** How people know a host: its display name where the agent or a user set one, as Mackerel shows it. */

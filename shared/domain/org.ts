@@ -6,6 +6,11 @@ export interface Org {
   displayName: string | null;
   /** Status a newly registered host starts in (Mackerel's org setting). */
   defaultHostStatus: HostStatus;
+  /**
+   * Hosts silent this many days are retired (and their alerts closed) by the checker; absent, never.
+   * For fleets that scale in without retiring their hosts (no cloud integration, no `retire` on stop).
+   */
+  retireSilentHostsAfterDays?: number;
   createdAt: number;
 }
 

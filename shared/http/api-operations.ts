@@ -2,6 +2,7 @@ import { dashboardOperations } from './operations/dashboards.ts';
 import { embedOperations } from './operations/embeds.ts';
 import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
+import { integrationOperations } from './operations/integrations.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
 import { metricReadOperations } from './operations/metric-reads.ts';
 import { monitorOperations } from './operations/monitoring.ts';
@@ -26,4 +27,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...notificationOperations,
     ...dashboardOperations,
     ...embedOperations,
+    ...integrationOperations,
   };

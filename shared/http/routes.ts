@@ -103,6 +103,14 @@ export const ROUTES = [
   api('PUT', '/downtimes/{downtimeId}', 'updateDowntime'),
   api('DELETE', '/downtimes/{downtimeId}', 'deleteDowntime'),
 
+  api('GET', '/aws-integrations', 'listAwsIntegrations'),
+  api('POST', '/aws-integrations', 'createAwsIntegration'),
+  api('GET', '/aws-integrations/{integrationId}', 'getAwsIntegration'),
+  api('PUT', '/aws-integrations/{integrationId}', 'updateAwsIntegration'),
+  api('DELETE', '/aws-integrations/{integrationId}', 'deleteAwsIntegration'),
+  api('POST', '/aws-integrations-external-id', 'createAwsExternalId'),
+  api('GET', '/aws-integrations-excludable-metrics', 'listAwsExcludableMetrics'),
+
   api('GET', '/users', 'listUsers'),
   api('DELETE', '/users/{userId}', 'deleteUser'),
   api('GET', '/invitations', 'listInvitations'),

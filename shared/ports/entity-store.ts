@@ -3,6 +3,7 @@ import type { Dashboard } from '../domain/dashboard.ts';
 import type { Embed } from '../domain/embed.ts';
 import type { GraphAnnotation, GraphDef } from '../domain/graphs.ts';
 import type { Host, HostSummary } from '../domain/host.ts';
+import type { AwsIntegration, CloudResourceRecord } from '../domain/integrations/aws-integration.ts';
 import type { Org } from '../domain/org.ts';
 import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
 import type { Collection, MonitoringStore } from './monitoring-store.ts';
@@ -16,6 +17,8 @@ export interface EntityStore extends MonitoringStore {
     get(orgId: string): Promise<Org | undefined>;
     /** Fails with ConflictError if the organization exists. */
     create(org: Org): Promise<void>;
+    /** Replaces the settings of an organization that exists (NotFoundError otherwise). */
+    update(org: Org): Promise<void>;
     list(): Promise<Org[]>;
   };
   apiKeys: {
@@ -101,6 +104,11 @@ export interface EntityStore extends MonitoringStore {
     put(orgId: string, def: GraphDef): Promise<void>;
     delete(orgId: string, name: string): Promise<boolean>;
   };
+  awsIntegrations: Collection<AwsIntegration>;
+  /** Which host each resource an integration found became, by custom identifier. */
+  cloudResources: Collection<CloudResourceRecord>;
+  /** The organization's external ID for cross-account roles (one, reused until no integration holds it). */
+  awsExternalIds: Collection<{ id: string; externalId: string }>;
   annotations: {
     get(orgId: string, id: string): Promise<GraphAnnotation | undefined>;
     list(orgId: string): Promise<GraphAnnotation[]>;

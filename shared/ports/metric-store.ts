@@ -5,8 +5,17 @@ import type { LatestValues, MetricOwner, MetricPoint, NamedPoint } from '../doma
  * once the points are durable. Every adapter passes the same contract suite (test/contract).
  */
 export interface MetricStore {
-  /** Stores one owner's points; `arrivedAt` (epoch s) is the heartbeat a silent-agent check reads. */
-  write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void>;
+  /**
+   * Stores one owner's points; `arrivedAt` (epoch s) is the heartbeat a silent-agent check reads,
+   * unless `heartbeat` is false: points a cloud integration read from CloudWatch say nothing of the agent.
+   */
+  write(
+    orgId: string,
+    owner: MetricOwner,
+    points: NamedPoint[],
+    arrivedAt: number,
+    heartbeat?: boolean,
+  ): Promise<void>;
   /** Points of one series in [from, to], oldest first, averaged into `step`-second buckets when step > 60. */
   range(
     orgId: string,

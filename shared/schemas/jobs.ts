@@ -69,7 +69,11 @@ const forwardedPointSchema = z.object({
 export const forwardJobSchema = z.object({ o: text, p: z.array(forwardedPointSchema).min(1) });
 
 /** The input EventBridge Scheduler hands a scheduled function (the template's `Target.Input`). */
-export const SCHEDULES = { checker: 'saba.checker', compaction: 'saba.compaction' } as const;
+export const SCHEDULES = {
+  checker: 'saba.checker',
+  compaction: 'saba.compaction',
+  integrations: 'saba.integrations',
+} as const;
 
 /** Checks a scheduled invocation's input: anything else is not a run of that schedule, and fails. */
 export function scheduledRun(schedule: (typeof SCHEDULES)[keyof typeof SCHEDULES]) {

@@ -30,6 +30,24 @@ export async function createOrg(
   return org;
 }
 
+/** Organization settings that Mackerel has no API for; `retireSilentHostsAfterDays: 0` turns retirement off. */
+export async function updateOrgSettings(
+  deps: EntityDeps,
+  orgId: string,
+  settings: { retireSilentHostsAfterDays?: number },
+): Promise<Org> {
+  const org = await deps.entities.orgs.get(orgId);
+  if (!org) throw new NotFoundError(`Organization ${orgId} does not exist.`);
+  const days = settings.retireSilentHostsAfterDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > 3650))
+    throw new ValidationError('retireSilentHostsAfterDays must be a whole number of days, 0 (off) to 3650.');
+  const { retireSilentHostsAfterDays: _old, ...rest } = org;
+  const next: Org =
+    days === undefined ? org : { ...rest, ...(days > 0 && { retireSilentHostsAfterDays: days }) };
+  await deps.entities.orgs.update(next);
+  return next;
+}
+
 export interface IssuedKey {
   /** Shown once; only its hash is stored. */
   key: string;

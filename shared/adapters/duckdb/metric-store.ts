@@ -106,7 +106,13 @@ export class DuckDbMetricStore implements MetricStore {
     }
   }
 
-  write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+  write(
+    orgId: string,
+    owner: MetricOwner,
+    points: NamedPoint[],
+    arrivedAt: number,
+    heartbeat = true,
+  ): Promise<void> {
     const { rows: series, created } = this.#series.ensureAll(
       orgId,
       owner,
@@ -118,7 +124,7 @@ export class DuckDbMetricStore implements MetricStore {
       rows,
       created,
       org: orgId,
-      ...(owner.kind === 'host' && { hostId: owner.id }),
+      ...(owner.kind === 'host' && heartbeat && { hostId: owner.id }),
       at: arrivedAt,
     });
   }

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Dashboard } from '../../domain/dashboard.ts';
 import type { Embed } from '../../domain/embed.ts';
+import type { AwsIntegration, CloudResourceRecord } from '../../domain/integrations/aws-integration.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
 import { dynamoCollection } from './collection.ts';
 import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
@@ -49,6 +50,9 @@ export function dynamoEntityStore(
         ),
     },
     annotations: dynamoAnnotations(table),
+    awsIntegrations: dynamoCollection<AwsIntegration>(table, 'AWS_INTEGRATIONS'),
+    cloudResources: dynamoCollection<CloudResourceRecord>(table, 'CLOUD_RESOURCES'),
+    awsExternalIds: dynamoCollection<{ id: string; externalId: string }>(table, 'AWS_EXTERNAL_ID'),
     ...dynamoMonitoringStore(table),
   };
 }

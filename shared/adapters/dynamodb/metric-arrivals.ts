@@ -22,7 +22,7 @@ async function touchPulse(
   org: string,
   owner: MetricOwner,
   newest: number,
-  arrivedAt: number,
+  arrivedAt: number | undefined,
   fingerprint: { nh: string; nd: number },
 ): Promise<{ nh?: string; nd?: number }> {
   const base = {
@@ -30,27 +30,30 @@ async function touchPulse(
     Key: pulseKeys(org, owner),
     ReturnValues: 'UPDATED_OLD' as const,
   };
-  const values = { ':at': arrivedAt, ':nh': fingerprint.nh, ':nd': fingerprint.nd };
+  const beat = arrivedAt !== undefined;
+  const values = { ...(beat && { ':at': arrivedAt }), ':nh': fingerprint.nh, ':nd': fingerprint.nd };
+  const setAt = beat ? '#at = :at, ' : '';
+  const atName: Record<string, string> = beat ? { '#at': 'at' } : {};
   let old: Record<string, unknown> | undefined;
   const advanced = await conditionally(async () => {
     const out = await table.doc.send(
       new UpdateCommand({
         ...base,
-        UpdateExpression: 'SET #at = :at, #lt = :lt, nh = :nh, nd = :nd',
+        UpdateExpression: `SET ${setAt}#lt = :lt, nh = :nh, nd = :nd`,
         ConditionExpression: 'attribute_not_exists(#lt) OR #lt <= :lt',
-        ExpressionAttributeNames: { '#at': 'at', '#lt': 'lt' },
+        ExpressionAttributeNames: { ...atName, '#lt': 'lt' },
         ExpressionAttributeValues: { ...values, ':lt': newest },
       }),
     );
     old = out.Attributes;
   });
   if (!advanced) {
-    // An older post than the stored newest time: the heartbeat alone.
+    // An older post than the stored newest time: the heartbeat alone (and the names).
     const out = await table.doc.send(
       new UpdateCommand({
         ...base,
-        UpdateExpression: 'SET #at = :at, nh = :nh, nd = :nd',
-        ExpressionAttributeNames: { '#at': 'at' },
+        UpdateExpression: `SET ${setAt}nh = :nh, nd = :nd`,
+        ...(beat && { ExpressionAttributeNames: atName }),
         ExpressionAttributeValues: values,
       }),
     );
@@ -92,14 +95,23 @@ export class Arrivals {
   }
 
   /** After the points are stored, so a heartbeat never claims points that are not. */
-  async record(org: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+  async record(
+    org: string,
+    owner: MetricOwner,
+    points: NamedPoint[],
+    arrivedAt: number,
+    heartbeat = true,
+  ): Promise<void> {
     const names = points.map((p) => p.name);
     const nh = namesHash(names);
     const key = `${org}\0${owner.kind}#${owner.id}`;
     if (!this.#due(key, nh, arrivedAt)) return;
     const nd = Math.floor(arrivedAt / DAY);
     const newest = Math.max(...points.map((p) => p.time));
-    const old = await touchPulse(this.#table, org, owner, newest, arrivedAt, { nh, nd });
+    const old = await touchPulse(this.#table, org, owner, newest, heartbeat ? arrivedAt : undefined, {
+      nh,
+      nd,
+    });
     if (this.#touched.size > 1_000_000) this.#touched.clear();
     this.#touched.set(key, nh);
     if (old.nh !== nh || old.nd !== nd) await this.#names.record(org, owner, names, arrivedAt);

@@ -52,5 +52,11 @@ export async function pulseLastSeen(table: Table, org: string): Promise<Record<s
   const shards = await Promise.all(
     Array.from({ length: PULSE_SHARDS }, (_, s) => queryAll(table, pulsePartition(org, s), 'host#')),
   );
-  return Object.fromEntries(shards.flat().map((p) => [ownerOfPulse(p.sk as string).id, Number(p.at)]));
+  // A pulse without `at` holds only names: its owner's points all came from a cloud integration.
+  return Object.fromEntries(
+    shards
+      .flat()
+      .filter((p) => p.at !== undefined)
+      .map((p) => [ownerOfPulse(p.sk as string).id, Number(p.at)]),
+  );
 }

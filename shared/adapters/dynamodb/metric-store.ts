@@ -37,10 +37,16 @@ export class DynamoMetricStore implements MetricStore {
   }
 
   /** Minute items first, then (when due) the pulse: a heartbeat never claims points that are not stored. */
-  async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+  async write(
+    orgId: string,
+    owner: MetricOwner,
+    points: NamedPoint[],
+    arrivedAt: number,
+    heartbeat = true,
+  ): Promise<void> {
     if (points.length === 0) return;
     await writeMinuteItems(this.#table, orgId, owner, points);
-    await this.#arrivals.record(orgId, owner, points, arrivedAt);
+    await this.#arrivals.record(orgId, owner, points, arrivedAt, heartbeat);
   }
 
   range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {

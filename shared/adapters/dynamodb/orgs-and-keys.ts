@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKey } from '../../domain/api-key.ts';
 import type { Org } from '../../domain/org.ts';
-import { ConflictError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { EntityStore } from '../../ports/entity-store.ts';
 import {
   apiKeyListingKeys,
@@ -29,6 +29,18 @@ export function dynamoOrgs(table: Table): EntityStore['orgs'] {
         ),
       );
       if (!created) throw new ConflictError(`Organization ${org.id} already exists.`);
+    },
+    async update(org) {
+      const updated = await conditionally(() =>
+        table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: { ...orgKeys(org.id), ...org },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+      if (!updated) throw new NotFoundError(`Organization ${org.id} does not exist.`);
     },
     async list() {
       return (await queryAll(table, ORGS_PARTITION)).map((item) => withoutKeys<Org>(item));

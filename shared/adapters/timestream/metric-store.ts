@@ -85,7 +85,13 @@ export class TimestreamMetricStore implements MetricStore {
   }
 
   /** ≤100 records per call, in parallel; rejected records fail the write with their reasons. */
-  async write(orgId: string, owner: MetricOwner, points: NamedPoint[], arrivedAt: number): Promise<void> {
+  async write(
+    orgId: string,
+    owner: MetricOwner,
+    points: NamedPoint[],
+    arrivedAt: number,
+    heartbeat = true,
+  ): Promise<void> {
     if (points.length === 0) return;
     const records = toRecords(orgId, owner, points, this.#versionMs());
     const calls = [];
@@ -112,7 +118,7 @@ export class TimestreamMetricStore implements MetricStore {
       );
     }
     await Promise.all(calls);
-    await this.#arrivals.record(orgId, owner, points, arrivedAt);
+    await this.#arrivals.record(orgId, owner, points, arrivedAt, heartbeat);
   }
 
   /** Only owners that ever posted the name are queried: Timestream refuses a query naming an unknown measure. */

@@ -10,12 +10,12 @@ import {
   roleFullnamesSchema,
 } from '../../schemas/host.ts';
 import { parseBody } from '../../schemas/parse.ts';
-import { replaceHostRoles, retireHosts, setHostStatuses } from '../../use-cases/hosts/change-host.ts';
+import { replaceHostRoles, setHostStatuses } from '../../use-cases/hosts/change-host.ts';
 import { findHostByCustomIdentifier, listHosts } from '../../use-cases/hosts/find-hosts.ts';
 import { getHost } from '../../use-cases/hosts/get-host.ts';
 import { registerHost } from '../../use-cases/hosts/register-host.ts';
 import { updateHost } from '../../use-cases/hosts/update-host.ts';
-import { closeHostAlerts } from '../../use-cases/monitoring/close-alerts.ts';
+import { retireAndCloseAlerts } from '../../use-cases/retire-hosts.ts';
 import { json, success } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
@@ -73,19 +73,17 @@ export const hostOperations = {
 
   /**
    * client-go sends the body `null`, the docs `{}`: both are fine, nothing in it is read. Retiring
-   * closes the host's alerts (composed here: the host use case knows nothing of alerts).
+   * closes the host's alerts.
    */
   retireHost: async (req, deps) => {
     req.body();
-    await retireHosts(deps, req.orgId, [param(req, 'hostId')]);
-    await closeHostAlerts(deps, req.orgId, [param(req, 'hostId')]);
+    await retireAndCloseAlerts(deps, req.orgId, [param(req, 'hostId')]);
     return success();
   },
 
   bulkRetireHosts: async (req, deps) => {
     const { ids } = parseBody(bulkRetireSchema, req.body());
-    await retireHosts(deps, req.orgId, ids);
-    await closeHostAlerts(deps, req.orgId, ids);
+    await retireAndCloseAlerts(deps, req.orgId, ids);
     return success();
   },
 

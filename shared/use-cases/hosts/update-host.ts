@@ -29,7 +29,8 @@ export async function updateHost(
 
   const previousCi = await retryOnStale(async () => {
     const current = await getActiveHost(deps, orgId, hostId);
-    const { displayName, customIdentifier, ...rest } = current;
+    // The agent that updates a host made by an integration takes it over: connectivity applies again.
+    const { displayName, customIdentifier, agentless: _takenOver, ...rest } = current;
     const ci = hasCi ? nextCi : customIdentifier;
     const dn = 'displayName' in body ? (body.displayName ?? undefined) : displayName;
     const next: Host = {

@@ -10,8 +10,10 @@ import {
   type Monitor,
   type ServiceMetricMonitor,
 } from '../../domain/monitoring/monitor.ts';
+import type { Org } from '../../domain/org.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { OutboundHttp } from '../../ports/notifications.ts';
+import { retireAndCloseAlerts } from '../retire-hosts.ts';
 import { applyEvaluations, type Evaluation, isStale, settleState } from './alert-engine.ts';
 import { evaluateExpressionMonitor } from './expression-monitor.ts';
 import { probeExternal } from './external-probe.ts';
@@ -22,6 +24,11 @@ export interface CheckerSettings {
   /** Silence before this time is not held against a host (local mode: the process start). */
   watchingSince?: number;
   http: OutboundHttp;
+  /**
+   * Asked about hosts that just fell silent, before their connectivity alerts open: answers those
+   * that must not alert because they are gone (a terminated instance, retired by the hook).
+   */
+  beforeSilenceAlert?: (deps: Deps, orgId: string, hostIds: string[]) => Promise<Set<string>>;
 }
 
 export interface CheckerRunStats {
@@ -41,7 +48,7 @@ function connectivity(
   settings: CheckerSettings,
 ): Evaluation[] {
   const out: Evaluation[] = [];
-  for (const host of hosts.filter(monitored)) {
+  for (const host of hosts.filter((h) => monitored(h) && !h.agentless)) {
     const seen = Math.max(lastSeen[host.id] ?? 0, host.createdAt);
     const silent = now - Math.max(seen, settings.watchingSince ?? 0) > settings.connectivityTimeoutSeconds;
     // Silent, but only since before this checker started watching: neither raised nor closed yet,
@@ -111,6 +118,7 @@ export async function checkOrganization(
   deps: Deps,
   orgId: string,
   settings: CheckerSettings,
+  org?: Pick<Org, 'retireSilentHostsAfterDays'>,
 ): Promise<Omit<CheckerRunStats, 'orgs'>> {
   const now = epochSeconds(deps.clock);
   const [monitors, states] = await Promise.all([
@@ -127,14 +135,41 @@ export async function checkOrganization(
 
   const connectivityMonitors = ofType<ConnectivityMonitor>('connectivity');
   const expressionMonitors = ofType<ExpressionMonitor>('expression');
-  const needsHosts = connectivityMonitors.length > 0 || expressionMonitors.length > 0;
-  const [hosts, lastSeen] = await Promise.all([
+  const retireAfterDays = org?.retireSilentHostsAfterDays;
+  const needsHosts = connectivityMonitors.length > 0 || expressionMonitors.length > 0 || !!retireAfterDays;
+  let [hosts, lastSeen] = await Promise.all([
     needsHosts ? deps.entities.hosts.listSummaries(orgId) : [],
-    connectivityMonitors.length > 0
+    connectivityMonitors.length > 0 || retireAfterDays
       ? deps.metrics.lastSeen(orgId, now - settings.connectivityTimeoutSeconds)
-      : {},
+      : ({} as Record<string, number>),
   ]);
-  const evaluations: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
+  if (retireAfterDays) {
+    const longSilent = hosts.filter(
+      (h) =>
+        !h.isRetired &&
+        !h.agentless &&
+        Math.max(lastSeen[h.id] ?? 0, h.createdAt) < now - retireAfterDays * 86400,
+    );
+    await retireAndCloseAlerts(
+      deps,
+      orgId,
+      longSilent.map((h) => h.id),
+    );
+    const ids = new Set(longSilent.map((h) => h.id));
+    hosts = hosts.filter((h) => !ids.has(h.id));
+  }
+  let evaluations: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
+  const newlySilent = [
+    ...new Set(
+      evaluations
+        .filter((e) => e.observation.status !== 'OK' && !byKey.has(stateKey(e.target)))
+        .map((e) => e.target.hostId ?? ''),
+    ),
+  ];
+  if (newlySilent.length > 0 && settings.beforeSilenceAlert) {
+    const gone = await settings.beforeSilenceAlert(deps, orgId, newlySilent);
+    evaluations = evaluations.filter((e) => !gone.has(e.target.hostId ?? ''));
+  }
   const missing = await Promise.all(
     ofType<ServiceMetricMonitor>('service').map((m) => missingData(deps, orgId, m, now)),
   );
@@ -164,7 +199,7 @@ export async function runChecker(
   const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0 };
   for (const org of await deps.entities.orgs.list()) {
     try {
-      const s = await checkOrganization(deps, org.id, settings);
+      const s = await checkOrganization(deps, org.id, settings, org);
       stats.orgs++;
       stats.hosts += s.hosts;
       stats.monitors += s.monitors;
