@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -69,6 +69,12 @@ export class Integrations extends Construct {
         resources: ['arn:aws:apigateway:*::/restapis', 'arn:aws:apigateway:*::/apis'],
       }),
     );
+    if (this.fn.fn.role)
+      for (const listing of ['restapis', 'apis'])
+        Validations.of(this.fn.fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:aws:apigateway:*::/${listing}]`,
+          reason: 'GET on the API listings of every region the integrations name (a region per integration).',
+        });
     grantAssume(this.fn, props.assumableRoles);
     props.checker.fn.addToRolePolicy(
       new PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),

@@ -117,6 +117,38 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     }
   });
 
+  it('runs the AWS integration schedule: the deployment’s own queues and tables become hosts, read with its read-only role', {
+    timeout: 120_000,
+  }, async () => {
+    const on = { enable: true, role: null, excludedMetrics: [] };
+    const services = Object.fromEntries(
+      ['EC2', 'ELB', 'ALB', 'NLB', 'RDS', 'ElastiCache', 'Lambda', 'SQS', 'DynamoDB', 'APIGateway'].map(
+        (s) => [s, on],
+      ),
+    );
+    const created = await callFront(h.front.url, acme, 'POST', '/api/v0/aws-integrations', {
+      name: 'this account',
+      memo: '',
+      region: REGION,
+      includedTags: '',
+      excludedTags: 'saba:ignore',
+      services,
+    });
+    expect(created.status, created.text).toBe(200);
+    const [run] = await h.scheduler.fire('IntegrationsEveryFiveMinutes');
+    expect(run?.ok, JSON.stringify(run)).toBe(true);
+    const shown = await callFront(h.front.url, acme, 'GET', `/api/v0/aws-integrations/${created.json.id}`);
+    // moto holds the deployment's own queues and tables: each one a host, nothing failed.
+    expect(shown.json.lastRun.problems).toEqual([]);
+    expect(shown.json.lastRun.resources).toBeGreaterThan(3);
+    const hosts = await callFront(h.front.url, acme, 'GET', '/api/v0/hosts');
+    const sqs = hosts.json.hosts.filter(
+      (x: { meta: { cloud?: { provider: string } } }) => x.meta.cloud?.provider === 'sqs',
+    );
+    expect(sqs.length).toBeGreaterThan(0);
+    expect(sqs[0].size).toBe('micro');
+  });
+
   it('runs the daily compaction schedule: the dispatcher queues a job per shard, the worker’s mapping takes them all', {
     timeout: 120_000,
   }, async () => {

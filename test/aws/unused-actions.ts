@@ -18,6 +18,14 @@ export const UNUSED_ACTION_REASONS: Record<string, string> = {
   'CompactionWorkerRole logs:PutLogEvents': 'The worker logs failed jobs only.',
   'CompactionWorkerRole dynamodb:BatchWriteItem':
     'Day items are written for days at least two days old (COMPACT_AFTER); posts older than 24 h are refused, so a fresh deployment has none.',
+  'IntegrationsFunctionRole dynamodb:BatchGetItem':
+    'The entity access the integration shares with the checker (ENTITY_ACCESS.monitor); a run reads its items one at a time.',
+  'IntegrationsFunctionRole dynamodb:DeleteItem':
+    'Deletes the record of a resource that disappeared (and, through retirement, alert states); every resource of the harness run stays.',
+  'IntegrationsFunctionRole dynamodb:UpdateItem':
+    'The entity access it shares with the checker; the integration writes whole items (PutItem), and its metric writes go to the metric table.',
+  'MonitoringCheckerRole ec2:DescribeInstances':
+    'Read only when a host on an EC2 instance falls silent under an integration with retireAutomatically (test/use-cases/aws-integration.test.ts runs it against moto); the run’s silent host is no instance.',
   'MonitoringCheckerRole dynamodb:BatchGetItem':
     'The checker re-reads an alert state by key only after a concurrent writer (ingest, another run) changed it first; the run has no such race.',
 };

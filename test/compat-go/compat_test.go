@@ -515,3 +515,58 @@ func TestDashboardsPullPushLikeMkr(t *testing.T) {
 	_, err = c.FindDashboard(created.ID)
 	apiStatus(t, err, 404)
 }
+
+// The AWS integration calls, as the Terraform provider's mackerel_aws_integration resource makes them:
+// every service sent, the unconfigured ones disabled; read back and compared field by field.
+func TestAWSIntegrations(t *testing.T) {
+	c := client(t)
+	role := "compat:web"
+	services := map[string]*mackerel.AWSIntegrationService{
+		"EC2":        {Enable: true, Role: &role, ExcludedMetrics: []string{"ec2.cpu_credit.used"}, RetireAutomatically: true},
+		"SQS":        {Enable: true, ExcludedMetrics: []string{}},
+		"CloudFront": {Enable: false, ExcludedMetrics: []string{}},
+	}
+	param := &mackerel.CreateAWSIntegrationParam{
+		Name: "go-aws", Memo: "from client-go", Region: "ap-northeast-1",
+		IncludedTags: "team:web", ExcludedTags: "env:staging", Services: services,
+	}
+	created := r(c.CreateAWSIntegration(param)).ok(t)
+	if created.ID == "" || created.Name != "go-aws" || created.Key != "" || created.RoleArn != "" {
+		t.Fatalf("created %+v", created)
+	}
+	got := r(c.FindAWSIntegration(created.ID)).ok(t)
+	if !reflect.DeepEqual(got, created) {
+		t.Fatalf("read %+v, created %+v", got, created)
+	}
+	ec2 := got.Services["EC2"]
+	if !ec2.Enable || ec2.Role == nil || *ec2.Role != role || !ec2.RetireAutomatically ||
+		!reflect.DeepEqual(ec2.ExcludedMetrics, []string{"ec2.cpu_credit.used"}) || got.Services["CloudFront"].Enable {
+		t.Fatalf("services %+v", got.Services)
+	}
+	externalID := r(c.CreateAWSIntegrationExternalID()).ok(t)
+	update := mackerel.UpdateAWSIntegrationParam(*param)
+	update.RoleArn = "arn:aws:iam::123456789012:role/SabaReader"
+	update.ExternalID = externalID
+	updated := r(c.UpdateAWSIntegration(created.ID, &update)).ok(t)
+	if updated.RoleArn != update.RoleArn || updated.ExternalID != externalID {
+		t.Fatalf("updated %+v", updated)
+	}
+	list := r(c.FindAWSIntegrations()).ok(t)
+	if len(list) != 1 || list[0].ID != created.ID {
+		t.Fatalf("list %+v", list)
+	}
+	metrics := *r(c.ListAWSIntegrationExcludableMetrics()).ok(t)
+	if len(metrics["EC2"]) == 0 || len(metrics["Lambda"]) == 0 {
+		t.Fatalf("excludable %v", metrics)
+	}
+	bad := *param
+	bad.Services = map[string]*mackerel.AWSIntegrationService{"EC3": {Enable: true}}
+	_, err := c.CreateAWSIntegration(&bad)
+	apiStatus(t, err, 400)
+	deleted := r(c.DeleteAWSIntegration(created.ID)).ok(t)
+	if deleted.ID != created.ID {
+		t.Fatalf("deleted %+v", deleted)
+	}
+	_, err = c.FindAWSIntegration(created.ID)
+	apiStatus(t, err, 404)
+}

@@ -14,6 +14,7 @@ export const GO_TESTS = [
   'TestNotificationsDowntimesUsers',
   'TestMonitorsRoundTripLikeMkr',
   'TestDashboardsPullPushLikeMkr',
+  'TestAWSIntegrations',
 ];
 
 /**

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INTEGRATION_READ_ACTIONS } from '#infra/constructs/integrations.ts';
 import { Saba, type SabaProps } from '#infra/saba.ts';
 import { buildSaba } from '#infra/saba-app.ts';
 import { ROUTES } from '#shared/http/routes.ts';
@@ -150,10 +151,28 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     expect(leadingKeys(api, 'CompactionWorker', entities)).toEqual([]);
     expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(new Set(['M#*', 'P#*', 'N#*']));
     expect(new Set(leadingKeys(api, 'CompactionWorker', metrics))).toEqual(new Set(['M#*', 'D#*', 'P#*']));
+    expect(new Set(leadingKeys(api, 'IntegrationsFunction', entities))).toEqual(new Set(['O#*', 'ORGS']));
+    // Every item action is bound to key prefixes (ListTables, the integration's listing of the
+    // account's tables, reads no item).
     for (const [fn, statements] of Object.entries(statementsByFunction(api)))
       for (const s of statements)
-        if ([s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+        if ([s.Action].flat().some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListTables'))
           expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], fn).toBeDefined();
+  });
+
+  it('lets the AWS integration only describe, list and read metrics in the account (besides saba’s own data)', () => {
+    const statements = statementsByFunction(api).IntegrationsFunction ?? [];
+    const onAccount = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !/^(dynamodb:(?!ListTables)|logs:|xray:|timestream:)/.test(a));
+    expect(onAccount.sort()).toEqual([...INTEGRATION_READ_ACTIONS, 'apigateway:GET'].sort());
+    for (const a of onAccount) expect(a).toMatch(/:(Describe|List|Get)[A-Za-z]*$|^apigateway:GET$/);
+    // No role to assume unless the deployment names one.
+    expect(onAccount).not.toContain('sts:AssumeRole');
+    api.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: Match.objectLike({ Input: JSON.stringify({ schedule: 'saba.integrations' }) }),
+    });
   });
 
   it('gives each function a role of its own that writes only to its own log group (no managed policy)', () => {
@@ -209,7 +228,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(4);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(5);
   });
 
   it('logs API access and outputs the apibase', () => {
@@ -269,19 +288,19 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(
       new Set(['O#*', 'ORGS', 'KEY#*', 'P#*', 'N#*']),
     );
-    // Only the checker's schedule: no compaction with Timestream.
+    // The checker's and the integrations' schedules: no compaction with Timestream.
     expect(
       Object.values(api.findResources('AWS::Scheduler::Schedule')).map(
         (r) => r.Properties.ScheduleExpression,
       ),
-    ).toEqual(['rate(1 minute)']);
+    ).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
     const app = new App({ context: { metricStore: 'timestream' } });
     buildSaba(app);
     expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(3);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(4);
     expect(actions.Checker).toEqual(expect.arrayContaining(['timestream:Select', 'timestream:WriteRecords']));
   });
 });
@@ -376,7 +395,7 @@ describe('saba’s own alarms', () => {
     const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0];
     const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     // Few alarms: each costs $0.10 a month.
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(10);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topic }]);
       expect(a.OKActions).toEqual([{ Ref: topic }]);

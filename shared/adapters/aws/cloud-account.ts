@@ -37,6 +37,8 @@ class AwsCloudAccount implements CloudAccount {
   readonly #clients = new Map<string, SdkClient>();
   readonly #memo = new Map<string, Promise<unknown>>();
   #requests = 0;
+  /** Requests by operation (`EC2Client:DescribeInstancesCommand`), for the cost model. */
+  readonly byOperation = new Map<string, number>();
 
   constructor(credentials: CloudCredentials, base: object) {
     this.#credentials = credentials;
@@ -49,10 +51,13 @@ class AwsCloudAccount implements CloudAccount {
 
   #countRequests<C extends SdkClient>(client: C): C {
     client.middlewareStack.add(
-      (next: (a: unknown) => Promise<unknown>) => (args: unknown) => {
-        this.#requests++;
-        return next(args);
-      },
+      (next: (a: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+        (args: unknown) => {
+          this.#requests++;
+          const op = `${context.clientName}:${context.commandName}`;
+          this.byOperation.set(op, (this.byOperation.get(op) ?? 0) + 1);
+          return next(args);
+        },
       { step: 'finalizeRequest', priority: 'low', name: 'sabaRequestCounter' },
     );
     return client;

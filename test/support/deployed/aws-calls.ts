@@ -30,7 +30,14 @@ const ACTION_ALIASES: Record<string, string> = {
   'timestream:Query': 'timestream:Select',
 };
 /** The IAM service prefix of a SigV4 signing name. */
-const SERVICE_PREFIX: Record<string, string> = { monitoring: 'cloudwatch', email: 'ses' };
+const SERVICE_PREFIX: Record<string, string> = { monitoring: 'cloudwatch', email: 'ses', tagging: 'tag' };
+
+/** The operations of REST-protocol services that saba calls, by method and path. */
+function restOperation(service: string, method: string, path: string): string | undefined {
+  if (service === 'lambda' && method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(path))
+    return 'ListFunctions';
+  return undefined;
+}
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 const queueArn = (url: unknown) => arn('sqs', String(url).split('/').at(-1) ?? '');
@@ -177,7 +184,7 @@ export class AwsCallRecorder {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const recorded = this.#record(req.headers, body);
+        const recorded = this.#record(req.headers, body, req.method ?? 'GET', req.url ?? '/');
         const upstream = request(
           {
             host: target.hostname,
@@ -222,7 +229,12 @@ export class AwsCallRecorder {
     this.endpoint = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
-  #record(headers: Record<string, string | string[] | undefined>, body: Buffer): AwsCall[] {
+  #record(
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+    method: string,
+    url: string,
+  ): AwsCall[] {
     const auth = String(headers.authorization ?? '');
     const [, principal, service] = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth) ?? [];
     if (!principal || !service) return [];
@@ -236,9 +248,26 @@ export class AwsCallRecorder {
     })();
     const form = new URLSearchParams(text);
     const target = String(headers['x-amz-target'] ?? '');
-    const op = target ? (target.split('.').at(-1) ?? '') : (form.get('Action') ?? '');
+    const path = url.split('?')[0] ?? '/';
+    const op = target
+      ? (target.split('.').at(-1) ?? '')
+      : (form.get('Action') ?? restOperation(service, method, path) ?? '');
     const prefix = SERVICE_PREFIX[service] ?? service;
-    const calls = callsOf(prefix, op, json, form, this.#keys).map((c) => ({ principal, ...c }));
+    if (prefix === 'apigateway')
+      return this.#push([
+        {
+          principal,
+          action: `apigateway:${method}`,
+          resource: `arn:aws:apigateway:${REGION}::${path.replace(/^\/v2\//, '/')}`,
+          context: {},
+        },
+      ]);
+    // Allowed whatever the policies say (IAM documents no permission for it).
+    if (prefix === 'sts' && op === 'GetCallerIdentity') return [];
+    return this.#push(callsOf(prefix, op, json, form, this.#keys).map((c) => ({ principal, ...c })));
+  }
+
+  #push(calls: AwsCall[]): AwsCall[] {
     this.calls.push(...calls);
     return calls;
   }
