@@ -1,5 +1,5 @@
 import { epochSeconds } from '../../domain/clock.ts';
-import { type Host, rolesFrom } from '../../domain/host.ts';
+import { addRoles, type Host, rolesFrom } from '../../domain/host.ts';
 import {
   type AwsServiceId,
   type CollectedService,
@@ -21,6 +21,7 @@ import { parseRoleFullname } from '../../domain/names.ts';
 import {
   type CloudAccount,
   CloudCallError,
+  type CloudCredentials,
   type CloudResource,
   type MetricQuery,
 } from '../../ports/cloud.ts';
@@ -36,6 +37,13 @@ export const QUERIES_PER_CALL = 500;
 /** How far back each run reads: two 5-minute periods, so a late CloudWatch point is still taken. */
 export const WINDOW_SECONDS = 600;
 export const PERIOD_SECONDS = 60;
+
+/** Whose credentials read the integration's account: its role (with the external ID), else saba's own. */
+export const credentialsOf = (i: AwsIntegration): CloudCredentials => ({
+  region: i.region,
+  ...(i.roleArn && { roleArn: i.roleArn }),
+  ...(i.externalId && { externalId: i.externalId }),
+});
 
 /** Retires hosts and closes their alerts (composed one level up: see retire-hosts.ts). */
 export type Retire = (deps: Deps, orgId: string, hostIds: string[]) => Promise<void>;
@@ -79,10 +87,7 @@ async function hostFor(
       await ensureRoles(deps, orgId, refs);
       await modifyHost(deps, orgId, existing.id, (h) => ({
         meta: { ...h.meta, cloud: cloudMeta(r) },
-        roles: rolesFrom([
-          ...refs,
-          ...Object.entries(h.roles).flatMap(([s, rs]) => rs.map((role) => ({ service: s, role }))),
-        ]),
+        roles: addRoles(h.roles, refs),
       }));
     }
     return existing.id;

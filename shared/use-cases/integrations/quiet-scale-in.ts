@@ -1,7 +1,7 @@
 import { instanceIdOf } from '../../domain/integrations/aws-integration.ts';
 import type { CloudAccess } from '../../ports/cloud.ts';
 import type { Deps } from '../../ports/deps.ts';
-import type { Retire } from './collect-aws.ts';
+import { credentialsOf, type Retire } from './collect-aws.ts';
 
 const LIVE_STATES = new Set(['pending', 'running', 'stopping', 'stopped']);
 
@@ -32,11 +32,7 @@ export async function retireTerminatedInstances(
   const live = new Set<string>();
   for (const i of integrations) {
     try {
-      const account = access({
-        region: i.region,
-        ...(i.roleArn && { roleArn: i.roleArn }),
-        ...(i.externalId && { externalId: i.externalId }),
-      });
+      const account = access(credentialsOf(i));
       const states = await account.instanceStates(onInstances.map((h) => h.instanceId));
       for (const [id, state] of states) if (LIVE_STATES.has(state)) live.add(id);
     } catch (err) {

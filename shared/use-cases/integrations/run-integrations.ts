@@ -1,7 +1,7 @@
 import type { IntegrationRun } from '../../domain/integrations/aws-integration.ts';
 import type { CloudAccess } from '../../ports/cloud.ts';
 import type { Deps } from '../../ports/deps.ts';
-import { collectAwsIntegration, type Retire, recordRun } from './collect-aws.ts';
+import { collectAwsIntegration, credentialsOf, type Retire, recordRun } from './collect-aws.ts';
 
 export interface IntegrationsRunStats {
   integrations: number;
@@ -26,12 +26,13 @@ export async function runAwsIntegrations(
     for (const integration of await deps.entities.awsIntegrations.list(org.id)) {
       let run: IntegrationRun;
       try {
-        const account = access({
-          region: integration.region,
-          ...(integration.roleArn && { roleArn: integration.roleArn }),
-          ...(integration.externalId && { externalId: integration.externalId }),
-        });
-        run = await collectAwsIntegration(deps, org.id, integration, account, retire);
+        run = await collectAwsIntegration(
+          deps,
+          org.id,
+          integration,
+          access(credentialsOf(integration)),
+          retire,
+        );
       } catch (err) {
         log(`AWS integration ${integration.id} of ${org.id} failed`, err);
         continue;
