@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AlertStatus } from './monitor.ts';
 
-export type AlertType = 'connectivity' | 'host' | 'service' | 'external' | 'expression' | 'check';
+export type AlertType =
+  | 'connectivity'
+  | 'host'
+  | 'service'
+  | 'external'
+  | 'expression'
+  | 'anomalyDetection'
+  | 'check';
 
 export interface Alert {
   id: string;
