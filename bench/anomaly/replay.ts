@@ -5,13 +5,12 @@ import {
   type TrainingSeries,
   trainRole,
 } from '../../shared/domain/monitoring/anomaly/model.ts';
+import { type RoleScoreState, scoreRole } from '../../shared/domain/monitoring/anomaly/score.ts';
 import {
-  type RoleScoreState,
   SENSITIVITIES,
   SENSITIVITY_THRESHOLDS,
   type Sensitivity,
-  scoreRole,
-} from '../../shared/domain/monitoring/anomaly/score.ts';
+} from '../../shared/domain/monitoring/anomaly/sensitivity.ts';
 import type { GeneratedRole, InjectedAnomaly } from './generate.ts';
 
 /**

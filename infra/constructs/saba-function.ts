@@ -68,6 +68,13 @@ export const METRIC_ACCESS = {
     archive: ['dynamodb:Query'],
     timestream: ['timestream:Select'],
   },
+  /** Anomaly training: history only, never a write. */
+  history: {
+    dynamodb: [...READ],
+    keys: ['M#*', 'D#*', 'P#*', 'N#*'],
+    archive: ['dynamodb:Query'],
+    timestream: ['timestream:Select'],
+  },
   /** The compaction worker: minute items in, day items out, the pulse's compaction mark. */
   compact: {
     dynamodb: ['dynamodb:Query', 'dynamodb:UpdateItem'],

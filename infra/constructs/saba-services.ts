@@ -3,6 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
 import type { ForwardRules } from '#shared/domain/forwarding.ts';
+import { AnomalyTraining } from './anomaly-training.ts';
 import { Compaction } from './compaction.ts';
 import { Forwarder } from './forwarder.ts';
 import { SabaHttpApi } from './http-api.ts';
@@ -77,6 +78,12 @@ export class SabaServices extends Construct {
       checker: monitoring.checker,
     });
 
+    const anomalyTraining = new AnomalyTraining(this, 'AnomalyTraining', {
+      entities,
+      metrics,
+      retentionDays,
+    });
+
     if (props.forwardToCloudWatch)
       this.forwarder = new Forwarder(this, 'Forwarder', { rules: props.forwardToCloudWatch, ingest });
 
@@ -123,6 +130,7 @@ export class SabaServices extends Construct {
         Checker: monitoring.checker,
         Notifier: monitoring.notifier,
         Integrations: integrations.fn,
+        AnomalyTraining: anomalyTraining.fn,
         ...(this.forwarder && { Forwarder: this.forwarder.fn }),
       },
       throttled: { Ingest: ingest, Api: api },

@@ -1,6 +1,7 @@
 import type { LocalDeps } from '#shared/composition/local.ts';
 import type { MonitoringConfig } from '#shared/config.ts';
 import { epochSeconds } from '#shared/domain/clock.ts';
+import { createAnomalyTrainingHandler } from '#shared/handlers/anomaly-training.ts';
 import { createCheckerHandler } from '#shared/handlers/checker.ts';
 import { createIntegrationsHandler, quietScaleIn } from '#shared/handlers/integrations.ts';
 import type { Logger } from '#shared/logging.ts';
@@ -8,6 +9,7 @@ import type { CloudAccess } from '#shared/ports/cloud.ts';
 import type { OutboundHttp } from '#shared/ports/notifications.ts';
 import { SCHEDULES } from '#shared/schemas/jobs.ts';
 import type { IntegrationsRunStats } from '#shared/use-cases/integrations/run-integrations.ts';
+import type { TrainingRunStats } from '#shared/use-cases/monitoring/anomaly-training.ts';
 import type { CheckerRunStats } from '#shared/use-cases/monitoring/checker.ts';
 import { ChannelHealth } from '#shared/use-cases/notifications/channel-health.ts';
 import { notificationDelivery, type Senders } from '#shared/use-cases/notifications/deliver.ts';
@@ -19,8 +21,13 @@ export interface MonitoringLoop {
   deliver(): Promise<number>;
   /** One AWS integrations run now (the timer runs it every 5 minutes). */
   collect(): Promise<IntegrationsRunStats | undefined>;
+  /** One anomaly training run now (the timer runs it hourly). */
+  train(): Promise<TrainingRunStats | undefined>;
   stop(): Promise<void>;
 }
+
+/** Anomaly models are looked at hourly, as on AWS; a run trains only those that are due. */
+const TRAINING_INTERVAL_MS = 3600_000;
 
 /** Runs `task` at most once at a time; a call during a run makes one more run after it. */
 function serialized<T>(task: () => Promise<T>): () => Promise<T | undefined> {
@@ -76,6 +83,8 @@ export function startMonitoringLoop(
   // AWS integrations read the account of the environment's credentials (never stored by saba).
   const runIntegrations = createIntegrationsHandler(deps, cloud, logger);
   const collect = serialized(() => runIntegrations({ schedule: SCHEDULES.integrations }));
+  const runTraining = createAnomalyTrainingHandler(deps, logger);
+  const train = serialized(() => runTraining({ schedule: SCHEDULES.anomalyTraining }));
   // The same input EventBridge Scheduler hands the checker on AWS.
   const check = serialized(() => runChecker({ schedule: SCHEDULES.checker }));
   const delivery = notificationDelivery(deps, senders, {
@@ -99,17 +108,21 @@ export function startMonitoringLoop(
   const checker = setInterval(() => void guard(check()), config.checkIntervalSeconds * 1000);
   const retries = setInterval(() => void guard(deliver()), 1000);
   const integrations = setInterval(() => void guard(collect()), config.integrationIntervalSeconds * 1000);
+  const training = setInterval(() => void guard(train()), TRAINING_INTERVAL_MS);
   checker.unref();
   retries.unref();
   integrations.unref();
+  training.unref();
   return {
     check,
     deliver,
     collect,
+    train,
     async stop() {
       clearInterval(checker);
       clearInterval(retries);
       clearInterval(integrations);
+      clearInterval(training);
       deps.notifications.onSend(() => {});
       await Promise.allSettled([check(), ...running]);
     },

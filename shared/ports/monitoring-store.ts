@@ -1,5 +1,11 @@
 import type { Alert, AlertLog } from '../domain/monitoring/alert.ts';
 import type { AlertState } from '../domain/monitoring/alert-state.ts';
+import type {
+  AnomalyRoleScores,
+  AnomalyTraining,
+  LatestFeatures,
+  StoredHostModel,
+} from '../domain/monitoring/anomaly/records.ts';
 import type { Downtime } from '../domain/monitoring/downtime.ts';
 import type { Monitor } from '../domain/monitoring/monitor.ts';
 import type { Channel, ChannelStatus, NotificationGroup } from '../domain/monitoring/notification.ts';
@@ -8,6 +14,8 @@ import type { Invitation, User } from '../domain/monitoring/user.ts';
 /** Plain keyed documents of one organization: one Query lists them. */
 export interface Collection<T extends { id: string }> {
   get(orgId: string, id: string): Promise<T | undefined>;
+  /** The documents with these ids (unknown ids are left out), in batches. */
+  getMany(orgId: string, ids: string[]): Promise<T[]>;
   list(orgId: string): Promise<T[]>;
   put(orgId: string, item: T): Promise<void>;
   /** Creates only if absent; false when it already existed. */
@@ -60,6 +68,13 @@ export interface MonitoringStore {
   notificationGroups: Collection<NotificationGroup>;
   downtimes: Collection<Downtime>;
   users: Collection<User>;
+  /** Role anomaly detection: models, trainings, the checker's per-role state, hosts' newest features. */
+  anomaly: {
+    models: Collection<StoredHostModel>;
+    trainings: Collection<AnomalyTraining>;
+    roleScores: Collection<AnomalyRoleScores>;
+    latest: Collection<LatestFeatures>;
+  };
   invitations: Collection<Invitation & { id: string }>;
   /** Delivery records: a notification is sent once per (event, channel) whatever the retries. */
   deliveries: {

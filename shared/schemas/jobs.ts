@@ -73,6 +73,7 @@ export const SCHEDULES = {
   checker: 'saba.checker',
   compaction: 'saba.compaction',
   integrations: 'saba.integrations',
+  anomalyTraining: 'saba.anomaly-training',
 } as const;
 
 /** Checks a scheduled invocation's input: anything else is not a run of that schedule, and fails. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { METRIC_NAME } from '../domain/metrics.ts';
+import { SENSITIVITIES } from '../domain/monitoring/anomaly/sensitivity.ts';
 import {
   isPseudoMetric,
   MONITOR_TYPES,
@@ -114,7 +115,25 @@ const expression = z.object({
   evaluateBackwardMinutes: int(2, 10).nullish(),
 });
 
-const monitorSchema = z.discriminatedUnion('type', [connectivity, host, service, external, expression]);
+const sensitivity = z.enum(SENSITIVITIES).nullish();
+const anomalyDetection = z.object({
+  type: z.literal('anomalyDetection'),
+  ...common,
+  scopes: z.array(z.string().min(1).max(127)).max(100),
+  warningSensitivity: sensitivity,
+  criticalSensitivity: sensitivity,
+  maxCheckAttempts: int(1, 10).nullish(),
+  trainingPeriodFrom: z.number().int().min(0).nullish(),
+});
+
+const monitorSchema = z.discriminatedUnion('type', [
+  connectivity,
+  host,
+  service,
+  external,
+  expression,
+  anomalyDetection,
+]);
 
 /** Drops null and undefined members, so the stored monitor holds only what was set. */
 function compact<T extends object>(o: T): T {
@@ -139,6 +158,15 @@ export function parseMonitorBody(body: unknown): NewMonitor {
     ...('operator' in parsed && { warning: parsed.warning ?? null, critical: parsed.critical ?? null }),
   };
   if (m.type === 'connectivity') return { ...m, name: m.name ?? 'connectivity' } as NewMonitor;
+  if (m.type === 'anomalyDetection') {
+    if (m.scopes.length === 0)
+      throw new ValidationError('Invalid request body. scopes: name at least one role (`Service: role`).');
+    if (m.warningSensitivity === undefined && m.criticalSensitivity === undefined)
+      throw new ValidationError(
+        'Invalid request body. warningSensitivity or criticalSensitivity is required.',
+      );
+    return m as NewMonitor;
+  }
   if ('warning' in m && m.warning === null && m.critical === null)
     throw new ValidationError('Invalid request body. warning or critical is required.');
   if (m.type === 'host' && isPseudoMetric(m.metric))

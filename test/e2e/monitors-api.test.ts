@@ -69,7 +69,7 @@ describe('monitors API', () => {
     const host = MONITORS_OF_EVERY_TYPE[1] as Record<string, unknown>;
     const bad: [unknown, RegExp][] = [
       [{ ...host, type: 'telepathy' }, /Invalid monitor type/],
-      [{ ...host, type: 'anomalyDetection' }, /not supported/],
+      [{ ...host, type: 'query' }, /not supported/],
       [{ ...host, type: undefined }, /type/],
       [{ ...host, duration: 11 }, /duration/],
       [{ ...host, duration: '3' }, /duration/],

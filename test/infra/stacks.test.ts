@@ -175,6 +175,23 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     });
   });
 
+  it('trains the anomaly models hourly in a function of its own that only reads metrics', () => {
+    api.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Target: Match.objectLike({ Input: JSON.stringify({ schedule: 'saba.anomaly-training' }) }),
+    });
+    const statements = statementsByFunction(api).AnomalyTrainingFunction ?? [];
+    const onMetrics = statements.filter((s) => JSON.stringify(s.Resource).includes('Metrics'));
+    const metricActions = onMetrics.flatMap((s) => [s.Action].flat());
+    expect(metricActions.length).toBeGreaterThan(0);
+    for (const a of metricActions) expect(a).toMatch(/^dynamodb:(GetItem|BatchGetItem|Query)$/);
+    expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Metrics/))).toEqual(
+      new Set(['M#*', 'D#*', 'P#*', 'N#*']),
+    );
+    expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Entities/))).toEqual(new Set(['O#*', 'ORGS']));
+    expect(actionsByFunction(api).AnomalyTrainingFunction).not.toContain('sqs:SendMessage');
+  });
+
   it('gives each function a role of its own that writes only to its own log group (no managed policy)', () => {
     const roles = Object.entries(api.findResources('AWS::IAM::Role')).filter(([, r]) =>
       JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
@@ -228,7 +245,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(5);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(6);
   });
 
   it('logs API access and outputs the apibase', () => {
@@ -288,19 +305,19 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     expect(new Set(leadingKeys(api, 'IngestFunction', /Entities/))).toEqual(
       new Set(['O#*', 'ORGS', 'KEY#*', 'P#*', 'N#*']),
     );
-    // The checker's and the integrations' schedules: no compaction with Timestream.
+    // The checker's, the integrations' and the anomaly training's schedules: no compaction with Timestream.
     expect(
       Object.values(api.findResources('AWS::Scheduler::Schedule')).map(
         (r) => r.Properties.ScheduleExpression,
       ),
-    ).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
+    ).toEqual(['rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)']);
     const app = new App({ context: { metricStore: 'timestream' } });
     buildSaba(app);
     expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(4);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(5);
     expect(actions.Checker).toEqual(expect.arrayContaining(['timestream:Select', 'timestream:WriteRecords']));
   });
 });
@@ -395,7 +412,7 @@ describe('saba’s own alarms', () => {
     const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0];
     const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     // Few alarms: each costs $0.10 a month.
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(11);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topic }]);
       expect(a.OKActions).toEqual([{ Ref: topic }]);

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Collection } from '../../ports/monitoring-store.ts';
 import { collectionKeys, collectionPartition } from './keys.ts';
-import { conditionally, queryAll, type Table } from './table.ts';
+import { batchGetAll, conditionally, queryAll, type Table } from './table.ts';
 
 /**
  * Documents stored whole as JSON text in `doc`: they come back exactly as written, whatever their
@@ -18,6 +18,13 @@ export function dynamoCollection<T extends { id: string }>(table: Table, kind: s
         new GetCommand({ TableName: table.name, Key: collectionKeys(orgId, kind, id) }),
       );
       return out.Item ? (JSON.parse(out.Item.doc as string) as T) : undefined;
+    },
+    async getMany(orgId, ids) {
+      const items = await batchGetAll(
+        table,
+        [...new Set(ids)].map((id) => collectionKeys(orgId, kind, id)),
+      );
+      return items.map((i) => JSON.parse(i.doc as string) as T);
     },
     async list(orgId) {
       return (await queryAll(table, collectionPartition(orgId, kind))).map(

@@ -1,4 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  AnomalyRoleScores,
+  AnomalyTraining,
+  LatestFeatures,
+  StoredHostModel,
+} from '../../domain/monitoring/anomaly/records.ts';
 import type { Downtime } from '../../domain/monitoring/downtime.ts';
 import type { Monitor } from '../../domain/monitoring/monitor.ts';
 import type { Channel, ChannelStatus, NotificationGroup } from '../../domain/monitoring/notification.ts';
@@ -91,6 +97,12 @@ export function dynamoMonitoringStore(table: Table): MonitoringStore {
     notificationGroups: dynamoCollection<NotificationGroup>(table, 'NGROUPS'),
     downtimes: dynamoCollection<Downtime>(table, 'DOWNTIMES'),
     users: dynamoCollection<User>(table, 'USERS'),
+    anomaly: {
+      models: dynamoCollection<StoredHostModel>(table, 'ANOMALY_MODELS'),
+      trainings: dynamoCollection<AnomalyTraining>(table, 'ANOMALY_TRAININGS'),
+      roleScores: dynamoCollection<AnomalyRoleScores>(table, 'ANOMALY_SCORES'),
+      latest: dynamoCollection<LatestFeatures>(table, 'ANOMALY_LATEST'),
+    },
     invitations: dynamoCollection<Invitation & { id: string }>(table, 'INVITES'),
     deliveries: dynamoDeliveries(table),
   };

@@ -1,10 +1,18 @@
 import type { HostRoles } from '../host.ts';
+import type { Sensitivity } from './anomaly/sensitivity.ts';
 
 /** The monitor types the Monitors API accepts; check monitors are made by check reports. */
-export const MONITOR_TYPES = ['connectivity', 'host', 'service', 'external', 'expression'] as const;
+export const MONITOR_TYPES = [
+  'connectivity',
+  'host',
+  'service',
+  'external',
+  'expression',
+  'anomalyDetection',
+] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 /** Types Mackerel has that saba refuses with a clear 400 rather than storing a monitor it never runs. */
-export const UNSUPPORTED_MONITOR_TYPES = ['anomalyDetection', 'query'] as const;
+export const UNSUPPORTED_MONITOR_TYPES = ['query'] as const;
 
 export type Operator = '>' | '<';
 export type AlertStatus = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -83,6 +91,18 @@ export interface ExpressionMonitor extends MonitorCommon, Thresholds {
   evaluateBackwardMinutes?: number;
 }
 
+/** Role anomaly detection: each host of the scoped roles against its own past and its peers now. */
+export interface AnomalyDetectionMonitor extends MonitorCommon {
+  type: 'anomalyDetection';
+  /** Role fullnames (`Service: role`). */
+  scopes: string[];
+  warningSensitivity?: Sensitivity;
+  criticalSensitivity?: Sensitivity;
+  maxCheckAttempts?: number;
+  /** Epoch seconds: history before it is not learnt from. */
+  trainingPeriodFrom?: number;
+}
+
 /** Made on demand by the first report of a check name; listed under /monitoring/checks only. */
 export interface CheckMonitor {
   type: 'check';
@@ -95,7 +115,8 @@ export type ApiMonitor =
   | HostMetricMonitor
   | ServiceMetricMonitor
   | ExternalMonitor
-  | ExpressionMonitor;
+  | ExpressionMonitor
+  | AnomalyDetectionMonitor;
 export type Monitor = ApiMonitor | CheckMonitor;
 /** A monitor as a request describes it: no id yet (the union stays discriminated). */
 export type NewMonitor = ApiMonitor extends infer M ? (M extends ApiMonitor ? Omit<M, 'id'> : never) : never;

@@ -13,6 +13,7 @@ import {
   postServiceMetrics,
 } from '../../use-cases/metrics/post-metrics.ts';
 import type { WritableOwners } from '../../use-cases/metrics/writable-owners.ts';
+import { recordAnomalyFeatures } from '../../use-cases/monitoring/anomaly-features.ts';
 import { reportChecks } from '../../use-cases/monitoring/check-reports.ts';
 import {
   evaluateHostMetricMonitors,
@@ -67,8 +68,10 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       const accepted = await postHostMetrics(deps, owners, req.orgId, parseMetricBody(req.body(), true));
       await Promise.all([
         evaluateQuietly(async () => {
-          for (const [hostId, list] of accepted.byHost)
+          for (const [hostId, list] of accepted.byHost) {
             await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
+            await recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list);
+          }
         }, req.orgId),
         forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, accepted.byHost),
       ]);

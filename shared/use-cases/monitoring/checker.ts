@@ -3,6 +3,7 @@ import { epochSeconds } from '../../domain/clock.ts';
 import type { HostSummary } from '../../domain/host.ts';
 import { stateKey } from '../../domain/monitoring/alert-state.ts';
 import {
+  type AnomalyDetectionMonitor,
   type ConnectivityMonitor,
   type ExpressionMonitor,
   type ExternalMonitor,
@@ -15,6 +16,7 @@ import type { Deps } from '../../ports/deps.ts';
 import type { OutboundHttp } from '../../ports/notifications.ts';
 import { retireAndCloseAlerts } from '../retire-hosts.ts';
 import { applyEvaluations, type Evaluation, isStale, settleState } from './alert-engine.ts';
+import { evaluateAnomalyMonitor } from './anomaly-monitor.ts';
 import { evaluateExpressionMonitor } from './expression-monitor.ts';
 import { probeExternal } from './external-probe.ts';
 
@@ -110,8 +112,8 @@ async function missingData(
 
 /**
  * One checker run for one organization: connectivity of every monitored host (silence judged
- * against now − timeout, never against ticks), missing service metrics, external HTTP checks and
- * expressions. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
+ * against now − timeout, never against ticks), missing service metrics, external HTTP checks,
+ * expressions and role anomaly detection. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
  * states; then whatever series the service and expression monitors name.
  */
 export async function checkOrganization(
@@ -135,8 +137,13 @@ export async function checkOrganization(
 
   const connectivityMonitors = ofType<ConnectivityMonitor>('connectivity');
   const expressionMonitors = ofType<ExpressionMonitor>('expression');
+  const anomalyMonitors = ofType<AnomalyDetectionMonitor>('anomalyDetection');
   const retireAfterDays = org?.retireSilentHostsAfterDays;
-  const needsHosts = connectivityMonitors.length > 0 || expressionMonitors.length > 0 || !!retireAfterDays;
+  const needsHosts =
+    connectivityMonitors.length > 0 ||
+    expressionMonitors.length > 0 ||
+    anomalyMonitors.length > 0 ||
+    !!retireAfterDays;
   let [hosts, lastSeen] = await Promise.all([
     needsHosts ? deps.entities.hosts.listSummaries(orgId) : [],
     connectivityMonitors.length > 0 || retireAfterDays
@@ -183,6 +190,8 @@ export async function checkOrganization(
     evaluateExpressionMonitor(deps, orgId, m, now, hosts),
   );
   evaluations.push(...expressions.filter((e) => e !== undefined));
+  for (const m of anomalyMonitors)
+    evaluations.push(...(await evaluateAnomalyMonitor(deps, orgId, m, now, hosts)));
 
   // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
   const needed = evaluations.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));

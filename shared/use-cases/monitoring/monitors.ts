@@ -1,5 +1,8 @@
+import { epochSeconds } from '../../domain/clock.ts';
+import { MIN_TRAINING_MINUTES } from '../../domain/monitoring/anomaly/model.ts';
 import { ExpressionError, parseExpression } from '../../domain/monitoring/expression.ts';
 import {
+  type AnomalyDetectionMonitor,
   type ApiMonitor,
   type CheckMonitor,
   type ConnectivityMonitor,
@@ -28,10 +31,63 @@ async function assertScopesExist(deps: EntityDeps, orgId: string, scopes: string
   }
 }
 
+/** Fewer hosts than this have no peers to be judged against. */
+export const MIN_ROLE_HOSTS = 3;
+
+/**
+ * Anomaly detection is per role: every scope a role with peers enough, no role watched by two
+ * anomaly monitors, and a training period that starts at least a day ago.
+ */
+async function validateAnomalyDetection(
+  deps: EntityDeps,
+  orgId: string,
+  m: Omit<AnomalyDetectionMonitor, 'id'>,
+  id: string | undefined,
+): Promise<Omit<AnomalyDetectionMonitor, 'id'>> {
+  const scopes = [...new Set(m.scopes.map(normalizeScope))];
+  for (const scope of scopes) {
+    if (!scope.includes(':')) {
+      const what = (await deps.entities.hosts.get(orgId, scope)) ? 'a host' : 'a service';
+      throw new ValidationError(
+        `Scope ${JSON.stringify(scope)} names ${what}: anomaly detection watches roles, written \`Service: role\`.`,
+      );
+    }
+    const { service, role } = parseRoleFullname(scope);
+    if (!(await deps.entities.roles.get(orgId, service, role)))
+      throw new ValidationError(`Scope ${JSON.stringify(scope)} names a role that does not exist.`);
+    const members = await deps.entities.roleMembers.hostIds(orgId, service, role);
+    const live = (await deps.entities.hosts.getSummaries(orgId, members)).filter((h) => !h.isRetired);
+    if (live.length < MIN_ROLE_HOSTS)
+      throw new ValidationError(
+        `Role ${JSON.stringify(scope)} has ${live.length} host${live.length === 1 ? '' : 's'}: anomaly detection needs at least ${MIN_ROLE_HOSTS} to compare.`,
+      );
+  }
+  const others = (await deps.entities.monitors.list(orgId)).filter(
+    (o): o is AnomalyDetectionMonitor => o.type === 'anomalyDetection' && o.id !== id,
+  );
+  for (const scope of scopes) {
+    const taken = others.find((o) => o.scopes.includes(scope));
+    if (taken)
+      throw new ValidationError(
+        `Role ${JSON.stringify(scope)} is already watched by anomaly detection monitor ${JSON.stringify(taken.name)}.`,
+      );
+  }
+  if (m.trainingPeriodFrom !== undefined) {
+    const now = epochSeconds(deps.clock);
+    if (m.trainingPeriodFrom > now) throw new ValidationError('trainingPeriodFrom is in the future.');
+    if (now - m.trainingPeriodFrom < MIN_TRAINING_MINUTES * 60)
+      throw new ValidationError(
+        'trainingPeriodFrom leaves less than a day to learn from: it must be a day ago or earlier.',
+      );
+  }
+  return { ...m, scopes };
+}
+
 /** What saving a monitor reads: the services and roles it names, and which URLs may be called. */
 type MonitorDeps = EntityDeps & Pick<Deps, 'targets'>;
 
-async function validate(deps: MonitorDeps, orgId: string, m: NewMonitor): Promise<NewMonitor> {
+async function validate(deps: MonitorDeps, orgId: string, m: NewMonitor, id?: string): Promise<NewMonitor> {
+  if (m.type === 'anomalyDetection') return validateAnomalyDetection(deps, orgId, m, id);
   if (m.type === 'external') {
     const refusal = await deps.targets.refusal(m.url);
     if (refusal) throw new ValidationError(`url: ${refusal}.`);
@@ -97,7 +153,7 @@ export async function updateMonitor(
       current.alertStatusOnGone && { alertStatusOnGone: current.alertStatusOnGone }),
     ...(current.type === 'external' && current.headers && { headers: current.headers }),
   };
-  const monitor = { ...kept, ...(await validate(deps, orgId, body)), id } as ApiMonitor;
+  const monitor = { ...kept, ...(await validate(deps, orgId, body, id)), id } as ApiMonitor;
   await deps.entities.monitors.put(orgId, monitor);
   return monitor;
 }

@@ -1,16 +1,7 @@
 import { FEATURE_LABELS, FEATURES, type Feature, type FeatureValues, readableValue } from './features.ts';
 import { type HostModel, SCALE_FLOOR, slotOf } from './model.ts';
 import { MAD_TO_SIGMA, medianWithout, round } from './robust.ts';
-
-export const SENSITIVITIES = ['insensitive', 'normal', 'sensitive'] as const;
-export type Sensitivity = (typeof SENSITIVITIES)[number];
-
-/** Score thresholds per sensitivity, calibrated by `npm run bench:anomaly` (docs/monitoring.md). */
-export const SENSITIVITY_THRESHOLDS: Record<Sensitivity, number> = {
-  insensitive: 12,
-  normal: 8,
-  sensitive: 6,
-};
+import { SENSITIVITY_THRESHOLDS, type Sensitivity } from './sensitivity.ts';
 
 /** A feature is "off" for the role-event rule above this score. */
 const OFF = 6;
