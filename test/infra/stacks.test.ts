@@ -188,7 +188,9 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Metrics/))).toEqual(
       new Set(['M#*', 'D#*', 'P#*', 'N#*']),
     );
-    expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Entities/))).toEqual(new Set(['O#*', 'ORGS']));
+    expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Entities/))).toEqual(
+      new Set(['O#*', 'ORGS']),
+    );
     expect(actionsByFunction(api).AnomalyTrainingFunction).not.toContain('sqs:SendMessage');
   });
 

@@ -1,6 +1,6 @@
 import { FEATURE_LABELS, FEATURES, type Feature, type FeatureValues, readableValue } from './features.ts';
 import { type HostModel, SCALE_FLOOR, slotOf } from './model.ts';
-import { MAD_TO_SIGMA, medianWithout, round } from './robust.ts';
+import { MAD_TO_SIGMA, median, medianWithout, round } from './robust.ts';
 import { SENSITIVITY_THRESHOLDS, type Sensitivity } from './sensitivity.ts';
 
 /** A feature is "off" for the role-event rule above this score. */
@@ -118,11 +118,13 @@ export function scoreRole(
           expected: (fm.slots[slotOf(j.host.at)] as number) + peers * fm.scale,
         };
       } else if (!j.model && peerValues[f].length >= 3) {
-        const center = medianWithout(peerValues[f], v);
+        // The whole role's median and spread, this host included: with a handful of hosts, leaving
+        // one out lets a single odd peer set the scale.
+        const all = peerValues[f];
+        const center = median(all);
         const spread = Math.max(
           SCALE_FLOOR[f] * 3,
-          MAD_TO_SIGMA *
-            medianWithout(sorted(peerValues[f].map((p) => Math.abs(p - center))), Math.abs(v - center)),
+          MAD_TO_SIGMA * median(all.map((p) => Math.abs(p - center))),
         );
         out[f] = { score: (v - center) / spread, expected: center };
       }
