@@ -29,7 +29,7 @@ export class AnomalyTraining extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(15),
     })
-      .bindTable(props.entities, 'monitor')
+      .bindTable(props.entities, 'train')
       .bindMetrics(props.metrics, 'history', props.retentionDays);
     scheduleInvoke(this, 'Hourly', this.fn.fn, {
       description: 'saba: role anomaly detection training',

@@ -42,6 +42,11 @@ export const ENTITY_ACCESS = {
     actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     keys: ['O#*'],
   },
+  /** Anomaly training: monitors, hosts and trainings read by Query; models written and deleted whole. */
+  train: {
+    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    keys: ['O#*', 'ORGS'],
+  },
   /** The compaction dispatcher lists organizations. */
   listOrgs: { actions: ['dynamodb:Query'], keys: ['ORGS'] },
   /** Every other route: everything of organizations, never an API key item. */

@@ -165,7 +165,8 @@ export function parseMonitorBody(body: unknown): NewMonitor {
       throw new ValidationError(
         'Invalid request body. warningSensitivity or criticalSensitivity is required.',
       );
-    return m as NewMonitor;
+    // Mackerel's default, stored so that every client reads back what the monitor does.
+    return { ...m, maxCheckAttempts: m.maxCheckAttempts ?? 3 } as NewMonitor;
   }
   if ('warning' in m && m.warning === null && m.critical === null)
     throw new ValidationError('Invalid request body. warning or critical is required.');

@@ -6,6 +6,7 @@ package compat
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"sort"
@@ -233,7 +234,68 @@ func TestMonitorsOfEveryType(t *testing.T) {
 	}
 	_, err := c.CreateMonitor(&mackerel.MonitorHostMetric{Type: "host", Name: "bad", Metric: "loadavg5", Operator: ">", Critical: f(1), Duration: 11})
 	apiStatus(t, err, 400)
-	_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "anomaly", Scopes: []string{"compat:web"}, WarningSensitivity: "normal"})
+}
+
+// The anomaly detection monitor as the Terraform provider sends it (scopes with a space, the
+// default of 3 attempts, no training period) and as mkr reads it back.
+func TestAnomalyDetectionMonitor(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	role := fmt.Sprintf("ad%d", time.Now().UnixNano()%1_000_000_000)
+	var hosts []string
+	for i := 0; i < 3; i++ {
+		hosts = append(hosts, r(c.CreateHost(&mackerel.CreateHostParam{Name: fmt.Sprintf("go-%s-%d", role, i), RoleFullnames: []string{"compat:" + role}})).ok(t))
+	}
+	defer func() { ok(t, c.BulkRetireHosts(hosts)) }()
+	m := &mackerel.MonitorAnomalyDetection{
+		Type: "anomalyDetection", Name: "go anomaly " + role, Memo: "from go", NotificationInterval: 60,
+		WarningSensitivity: "sensitive", CriticalSensitivity: "insensitive", MaxCheckAttempts: 3,
+		TrainingPeriodFrom: uint64(time.Now().Add(-7 * 24 * time.Hour).Unix()),
+		Scopes:             []string{"compat: " + role},
+	}
+	created := r(c.CreateMonitor(m)).ok(t).(*mackerel.MonitorAnomalyDetection)
+	want := *m
+	want.ID = created.ID
+	want.Scopes = []string{"compat:" + role}
+	if !reflect.DeepEqual(created, &want) {
+		t.Fatalf("created %+v, want %+v", created, &want)
+	}
+	got := r(c.GetMonitor(created.ID)).ok(t)
+	if !reflect.DeepEqual(got, created) {
+		t.Fatalf("GET %+v, created %+v", got, created)
+	}
+	created.IsMute = true
+	created.MaxCheckAttempts = 5
+	updated := r(c.UpdateMonitor(created.ID, created)).ok(t)
+	if !reflect.DeepEqual(updated, created) {
+		t.Fatalf("PUT %+v, sent %+v", updated, created)
+	}
+	found := false
+	for _, x := range r(c.FindMonitors()).ok(t) {
+		if x.MonitorID() == created.ID {
+			found = x.MonitorType() == "anomalyDetection"
+		}
+	}
+	if !found {
+		t.Fatal("FindMonitors lacks the anomaly detection monitor")
+	}
+	// Defaults: no attempts given reads back Mackerel's 3, no training period reads back none.
+	minimal := &mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "go minimal " + role, CriticalSensitivity: "normal", Scopes: []string{"compat:" + role}}
+	_, err := c.CreateMonitor(minimal)
+	apiStatus(t, err, 400) // the role is watched already
+	r(c.DeleteMonitor(created.ID)).ok(t)
+	made := r(c.CreateMonitor(minimal)).ok(t).(*mackerel.MonitorAnomalyDetection)
+	if made.MaxCheckAttempts != 3 || made.TrainingPeriodFrom != 0 || made.WarningSensitivity != "" {
+		t.Fatalf("defaults: %+v", made)
+	}
+	r(c.DeleteMonitor(made.ID)).ok(t)
+	for _, bad := range [][]string{{"compat"}, {"compat:web-nobody"}, {}} {
+		_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "bad", WarningSensitivity: "normal", Scopes: bad})
+		apiStatus(t, err, 400)
+	}
+	_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "bad", Scopes: []string{"compat:" + role}})
+	apiStatus(t, err, 400) // no sensitivity
+	_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "bad", WarningSensitivity: "normal", TrainingPeriodFrom: uint64(time.Now().Add(time.Hour).Unix()), Scopes: []string{"compat:" + role}})
 	apiStatus(t, err, 400)
 }
 

@@ -10,6 +10,7 @@ export const GO_TESTS = [
   'TestHostsAndMetadata',
   'TestMetricsGraphsAnnotations',
   'TestMonitorsOfEveryType',
+  'TestAnomalyDetectionMonitor',
   'TestChecksAlertsStatuses',
   'TestNotificationsDowntimesUsers',
   'TestMonitorsRoundTripLikeMkr',

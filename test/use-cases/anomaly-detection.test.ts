@@ -4,6 +4,7 @@ import { recordAnomalyFeatures } from '#shared/use-cases/monitoring/anomaly-feat
 import { trainAnomalyModels } from '#shared/use-cases/monitoring/anomaly-training.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
 import { createMonitor, deleteMonitor, updateMonitor } from '#shared/use-cases/monitoring/monitors.ts';
+import { retireAndCloseAlerts } from '#shared/use-cases/retire-hosts.ts';
 import { generateRole } from '../../bench/anomaly/generate.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { addHost, agentPost, check, type MonitoringDeps, monitoringWorld } from '../support/monitoring.ts';
@@ -183,5 +184,11 @@ describe('role anomaly detection through the store, the ingest hook, the trainin
     expect(
       (await deps.entities.monitors.list('acme')).filter((x) => x.type === 'anomalyDetection'),
     ).toHaveLength(1);
+    // A role that shrank since does not stop the monitor being saved again (`mkr monitors push`).
+    await retireAndCloseAlerts(deps, 'acme', [hosts[0] as string]);
+    expect(await updateMonitor(deps, 'acme', first.id, { ...body, maxCheckAttempts: 5 })).toMatchObject({
+      scopes: ['shop:app'],
+    });
+    expect(await refusal({ name: 'c', scopes: ['shop:batch', 'shop:app'] })).toMatch(/has 1 host/);
   });
 });

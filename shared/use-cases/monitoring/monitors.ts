@@ -45,7 +45,11 @@ async function validateAnomalyDetection(
   id: string | undefined,
 ): Promise<Omit<AnomalyDetectionMonitor, 'id'>> {
   const scopes = [...new Set(m.scopes.map(normalizeScope))];
-  for (const scope of scopes) {
+  // A role the monitor already watches is not judged again: `mkr monitors push` re-saves every
+  // monitor unchanged, and a role that has since shrunk must not make that fail.
+  const current = id === undefined ? undefined : await deps.entities.monitors.get(orgId, id);
+  const watched = new Set(current?.type === 'anomalyDetection' ? current.scopes : []);
+  for (const scope of scopes.filter((s) => !watched.has(s))) {
     if (!scope.includes(':')) {
       const what = (await deps.entities.hosts.get(orgId, scope)) ? 'a host' : 'a service';
       throw new ValidationError(
