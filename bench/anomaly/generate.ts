@@ -11,6 +11,8 @@ export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 export interface InjectedAnomaly {
   hostId: string;
   kind: AnomalyKind;
+  /** 0.3 to 1: how far from normal (a leak's rate, how close to saturation, the load added). */
+  severity: number;
   /** Epoch seconds, inclusive start and exclusive end. */
   start: number;
   end: number;
@@ -111,6 +113,7 @@ export function generateRole(options: GenerateOptions): GeneratedRole {
     anomalies.push({
       hostId: hostIds[Math.floor(random() * hosts)] as string,
       kind: ANOMALY_KINDS[n % ANOMALY_KINDS.length] as AnomalyKind,
+      severity: uniform(0.3, 1),
       start: s,
       end: e,
     });
@@ -154,7 +157,8 @@ export function generateRole(options: GenerateOptions): GeneratedRole {
       const demand = (traffic[i] as number) * share * Math.exp(0.08 * normal());
       let busy = 4 + cpuPerTraffic * demand + 1.5 * normal();
       let iowait = 0.05 * busy;
-      let memory = memoryBase + 0.08 * Math.min(demand, 2) + 0.002 * normal();
+      // Memory follows the role's load slowly, not each minute's noise: caches, pools, sessions.
+      let memory = memoryBase + 0.08 * Math.min((traffic[i] as number) * share, 2) + 0.001 * normal();
       let reads = 3 * demand * Math.exp(0.3 * normal());
       let writes = 25 * demand * Math.exp(0.2 * normal());
       let rx = 400e3 * demand * Math.exp(0.1 * normal());
@@ -177,11 +181,11 @@ export function generateRole(options: GenerateOptions): GeneratedRole {
       const into = anomaly ? (t - anomaly.start) / 60 : 0;
       switch (anomaly?.kind) {
         case 'cpuSaturation':
-          busy = 97 + normal();
-          loadTarget += 3;
+          busy += (97 - busy) * anomaly.severity + normal();
+          loadTarget += 3 * anomaly.severity;
           break;
         case 'memoryLeak':
-          memory += 0.008 * (into + 1);
+          memory += 0.008 * anomaly.severity * (into + 1);
           break;
         case 'networkDown':
           rx = 40 * Math.exp(0.2 * normal());
@@ -191,8 +195,8 @@ export function generateRole(options: GenerateOptions): GeneratedRole {
           reads *= 0.1;
           break;
         case 'loadSpike':
-          loadTarget += 6;
-          iowait += 30;
+          loadTarget += 6 * anomaly.severity;
+          iowait += 30 * anomaly.severity;
           break;
       }
       busy = Math.min(99, Math.max(0.5, busy));

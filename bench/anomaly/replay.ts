@@ -32,7 +32,8 @@ export interface OpenedAlert {
 }
 
 export interface SensitivityResult {
-  sensitivity: Sensitivity;
+  /** A sensitivity, or a threshold tried. */
+  sensitivity: string;
   alerts: number;
   detected: number;
   detectedInTime: number;
@@ -70,69 +71,115 @@ export function train(role: GeneratedRole): Map<string, HostModel> {
   return new Map(models.map((m) => [m.hostId, m]));
 }
 
-/** Replays the scoring days; returns the alerts each sensitivity opens, and the time spent scoring. */
+/** How a role's minute is scored: saba's `scoreRole`, or a baseline with the same signature. */
+export type Scorer = typeof scoreRole;
+
+export interface Replayed {
+  /** Each host's score at each scored minute (index: host, then minute − trainMinutes). */
+  scores: Float32Array[];
+  scoringMs: number;
+  /** Of which turning posted values into features (what ingest does per post). */
+  featuresMs: number;
+  posts: number;
+  /** Scores of host-minutes with no anomaly on the host (for calibration). */
+  cleanScores: Float64Array;
+  /** Each anomaly's highest score in its first 10 minutes. */
+  anomalyPeaks: number[];
+  /** The role's state after the last minute (its stored size is what the checker writes). */
+  finalState: RoleScoreState;
+}
+
+/** Replays the scoring days through `scorer`, minute by minute, keeping every score. */
 export function replay(
   role: GeneratedRole,
   models: ReadonlyMap<string, HostModel>,
-): { alerts: Record<Sensitivity, OpenedAlert[]>; scoringMs: number; posts: number } {
-  const alerts = Object.fromEntries(SENSITIVITIES.map((s) => [s, [] as OpenedAlert[]])) as Record<
-    Sensitivity,
-    OpenedAlert[]
-  >;
-  const states = new Map<string, AlertState | undefined>();
+  scorer: Scorer = scoreRole,
+): Replayed {
+  const scored = role.minutes - role.trainMinutes;
+  const scores = role.hostIds.map(() => new Float32Array(scored));
   let roleState: RoleScoreState = {};
   let scoringMs = 0;
+  let featuresMs = 0;
   let posts = 0;
-  let ids = 0;
+  const clean: number[] = [];
+  const peaks = new Map<InjectedAnomaly, number>();
   for (let i = role.trainMinutes; i < role.minutes; i++) {
     const now = role.start + i * 60;
+    const values = role.hostIds.map((_, h) => role.values(h, i));
     const began = performance.now();
     const hosts = role.hostIds.map((hostId, h) => ({
       hostId,
       at: now,
-      features: featuresOf(role.values(h, i)),
+      features: featuresOf(values[h] ?? {}),
     }));
-    const { scores, state } = scoreRole(hosts, models, roleState, now);
+    const featured = performance.now();
+    const result = scorer(hosts, models, roleState, now);
     scoringMs += performance.now() - began;
+    featuresMs += featured - began;
     posts += hosts.length;
-    roleState = state;
-    for (const s of scores) {
-      for (const sensitivity of SENSITIVITIES) {
-        const key = `${sensitivity}#${s.hostId}`;
-        const target = { monitorId: sensitivity, hostId: s.hostId };
-        const next = transition(
-          states.get(key),
-          target,
-          { status: s.score >= SENSITIVITY_THRESHOLDS[sensitivity] ? 'WARNING' : 'OK' },
-          {
-            now,
-            alertType: 'anomalyDetection',
-            maxCheckAttempts: MAX_CHECK_ATTEMPTS,
-            notify: true,
-            newId: () => String(ids++),
-            newAlertId: () => String(ids++),
-          },
-        );
-        if (!next) continue;
-        states.set(key, next.idle ? undefined : next.next);
-        if (next.effects.some((e) => e.kind === 'open'))
-          alerts[sensitivity].push({
-            hostId: s.hostId,
-            openedAt: now,
-            message: s.drivers.map((d) => d.feature).join(','),
-          });
-      }
-    }
+    roleState = result.state;
+    result.scores.forEach((s, h) => {
+      (scores[h] as Float32Array)[i - role.trainMinutes] = s.score;
+      const anomaly = role.anomalies.find(
+        (a) => a.hostId === s.hostId && now >= a.start && now < a.end + AFTERGLOW_SECONDS,
+      );
+      if (!anomaly) clean.push(s.score);
+      else if (now < anomaly.start + DETECT_WITHIN_SECONDS)
+        peaks.set(anomaly, Math.max(peaks.get(anomaly) ?? 0, s.score));
+    });
   }
-  return { alerts, scoringMs, posts };
+  return {
+    scores,
+    scoringMs,
+    featuresMs,
+    posts,
+    cleanScores: Float64Array.from(clean).sort(),
+    anomalyPeaks: role.anomalies.map((a) => peaks.get(a) ?? 0),
+    finalState: roleState,
+  };
 }
 
-/** Judges one sensitivity's alerts against the labels. */
-export function judge(
+/** The alerts a threshold opens: the scores put through the alerting rule itself (`transition`). */
+export function alertsAt(role: GeneratedRole, replayed: Replayed, threshold: number): OpenedAlert[] {
+  const alerts: OpenedAlert[] = [];
+  let ids = 0;
+  role.hostIds.forEach((hostId, h) => {
+    let state: AlertState | undefined;
+    const target = { monitorId: 'bench', hostId };
+    (replayed.scores[h] as Float32Array).forEach((score, m) => {
+      const now = role.start + (role.trainMinutes + m) * 60;
+      const next = transition(
+        state,
+        target,
+        { status: score >= threshold ? 'WARNING' : 'OK' },
+        {
+          now,
+          alertType: 'anomalyDetection',
+          maxCheckAttempts: MAX_CHECK_ATTEMPTS,
+          notify: true,
+          newId: () => String(ids++),
+          newAlertId: () => String(ids++),
+        },
+      );
+      if (!next) return;
+      state = next.idle ? undefined : next.next;
+      if (next.effects.some((e) => e.kind === 'open')) alerts.push({ hostId, openedAt: now });
+    });
+  });
+  return alerts.sort((a, b) => a.openedAt - b.openedAt);
+}
+
+/** Each sensitivity's alerts. */
+export const alertsBySensitivity = (
   role: GeneratedRole,
-  sensitivity: Sensitivity,
-  alerts: OpenedAlert[],
-): SensitivityResult {
+  replayed: Replayed,
+): Record<Sensitivity, OpenedAlert[]> =>
+  Object.fromEntries(
+    SENSITIVITIES.map((s) => [s, alertsAt(role, replayed, SENSITIVITY_THRESHOLDS[s])]),
+  ) as Record<Sensitivity, OpenedAlert[]>;
+
+/** Judges one sensitivity's alerts against the labels. */
+export function judge(role: GeneratedRole, sensitivity: string, alerts: OpenedAlert[]): SensitivityResult {
   const hits = new Set<InjectedAnomaly>();
   const delays: number[] = [];
   let falseAlerts = 0;

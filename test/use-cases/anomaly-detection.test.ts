@@ -100,7 +100,7 @@ describe('role anomaly detection through the store, the ingest hook, the trainin
     expect(deps.notifications.jobs.map((j) => j.event.kind)).toEqual(['open']);
     const scores = await deps.entities.anomaly.roleScores.get('acme', `${m.id}#shop:web`);
     expect(Object.keys(scores?.hosts ?? {}).sort()).toEqual([...hosts].sort());
-    expect(scores?.hosts[hosts[2] as string]?.drivers[0]?.feature).toMatch(/^network/);
+    expect(scores?.hosts[hosts[2] as string]?.drivers?.[0]?.feature).toMatch(/^network/);
 
     // The network comes back: the next minute closes the alert.
     const i = HISTORY_MINUTES + 12;

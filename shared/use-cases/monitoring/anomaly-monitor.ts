@@ -1,14 +1,7 @@
 import type { HostSummary } from '../../domain/host.ts';
 import type { HostModel } from '../../domain/monitoring/anomaly/model.ts';
 import { modelId, roleScoresId, type StoredHostModel } from '../../domain/monitoring/anomaly/records.ts';
-import {
-  anomalyMessage,
-  type HostScoreState,
-  type RoleScoreState,
-  scoreRole,
-  statusOfScore,
-} from '../../domain/monitoring/anomaly/score.ts';
-import { SENSITIVITY_THRESHOLDS } from '../../domain/monitoring/anomaly/sensitivity.ts';
+import { anomalyMessage, scoreRole, statusOfScore } from '../../domain/monitoring/anomaly/score.ts';
 import { type AnomalyDetectionMonitor, hostInScope } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { Evaluation } from './alert-engine.ts';
@@ -16,8 +9,6 @@ import type { Evaluation } from './alert-engine.ts';
 /** Features older than this are a host that stopped posting: the connectivity monitor's business. */
 const FRESH_SECONDS = 180;
 export const DEFAULT_ANOMALY_ATTEMPTS = 3;
-/** Drivers are kept for the console only where they could matter. */
-const LOWEST_THRESHOLD = Math.min(...Object.values(SENSITIVITY_THRESHOLDS));
 
 /**
  * Models per monitor and training, kept for the life of the process: they change once an hour at
@@ -47,8 +38,6 @@ async function modelsOf(
   }
   return cached;
 }
-
-const slim = (s: HostScoreState): HostScoreState => (s.score >= LOWEST_THRESHOLD ? s : { ...s, drivers: [] });
 
 /**
  * One minute of an anomaly detection monitor: for each scoped role, its hosts' newest features
@@ -104,13 +93,12 @@ export async function evaluateAnomalyMonitor(
         ...(byId.has(s.hostId) && { host: byId.get(s.hostId) as HostSummary }),
       });
     }
-    const kept: RoleScoreState = Object.fromEntries(Object.entries(state).map(([h, s]) => [h, slim(s)]));
     await deps.entities.anomaly.roleScores.put(orgId, {
       id: roleScoresId(m.id, scope),
       monitorId: m.id,
       role: scope,
       at: now,
-      hosts: kept,
+      hosts: state,
     });
   }
   return out;

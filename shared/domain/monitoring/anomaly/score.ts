@@ -27,13 +27,15 @@ export interface Driver {
 export interface HostScoreState {
   /** Time of the features last scored. */
   at: number;
-  last: FeatureValues;
-  /** Consecutive minutes all moving features stood still. */
-  flatRun: number;
+  /** A fingerprint of the moving features' values: the same again means they stood still. */
+  print: number;
+  /** Consecutive minutes all moving features stood still (absent: 0). */
+  flatRun?: number;
   /** Per feature off now or lately (score above OFF): since when, and the last time. */
-  off: Partial<Record<Feature, [number, number]>>;
+  off?: Partial<Record<Feature, [number, number]>>;
   score: number;
-  drivers: Driver[];
+  /** Kept only where the score reaches the lowest sensitivity: what the console shows. */
+  drivers?: Driver[];
   peersOnly?: boolean;
 }
 
@@ -66,6 +68,15 @@ interface Judged {
 }
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const LOWEST_THRESHOLD = Math.min(...Object.values(SENSITIVITY_THRESHOLDS));
+
+/** FNV-1a over the values' bits: equal values, equal print (a 32-bit number is all the state keeps). */
+function fingerprint(values: number[]): number {
+  const bytes = new Uint8Array(Float64Array.from(values).buffer);
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
 
 /**
  * Scores the hosts of one role at one minute against their own past and their peers now. `hosts`
@@ -176,10 +187,10 @@ export function scoreRole(
       (f) => (j.model?.features[f]?.step ?? 0) > 0 && j.host.features[f] !== undefined,
     );
     const repeat = prev?.at === j.host.at;
-    const still = prev ? moving.filter((f) => j.host.features[f] === prev.last[f]) : [];
+    const print = fingerprint(moving.map((f) => j.host.features[f] as number));
     const flatRun = repeat
       ? (prev?.flatRun ?? 0)
-      : moving.length >= FLAT_FEATURES && still.length === moving.length
+      : moving.length >= FLAT_FEATURES && prev?.print === print
         ? (prev?.flatRun ?? 0) + 1
         : 0;
     if (flatRun > 0) score = Math.max(score, FLAT_SCORE);
@@ -192,13 +203,14 @@ export function scoreRole(
       flatMinutes: flatRun,
       repeat,
     };
+    const off = state[j.host.hostId]?.off ?? {};
     state[j.host.hostId] = {
       at: j.host.at,
-      last: j.host.features,
-      flatRun,
-      off: state[j.host.hostId]?.off ?? {},
-      score: result.score,
-      drivers,
+      print,
+      ...(flatRun > 0 && { flatRun }),
+      ...(Object.keys(off).length > 0 && { off }),
+      score: round(score, 2),
+      ...(score >= LOWEST_THRESHOLD && { drivers }),
       ...(result.peersOnly && { peersOnly: true }),
     };
     return result;
