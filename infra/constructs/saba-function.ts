@@ -73,9 +73,9 @@ export const METRIC_ACCESS = {
     archive: ['dynamodb:Query'],
     timestream: ['timestream:Select'],
   },
-  /** Anomaly training: history only, never a write. */
+  /** Anomaly training: each host's names (GetItem) and series (Query); never a write. */
   history: {
-    dynamodb: [...READ],
+    dynamodb: ['dynamodb:GetItem', 'dynamodb:Query'],
     keys: ['M#*', 'D#*', 'P#*', 'N#*'],
     archive: ['dynamodb:Query'],
     timestream: ['timestream:Select'],

@@ -184,7 +184,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const onMetrics = statements.filter((s) => JSON.stringify(s.Resource).includes('Metrics'));
     const metricActions = onMetrics.flatMap((s) => [s.Action].flat());
     expect(metricActions.length).toBeGreaterThan(0);
-    for (const a of metricActions) expect(a).toMatch(/^dynamodb:(GetItem|BatchGetItem|Query)$/);
+    for (const a of metricActions) expect(a).toMatch(/^dynamodb:(GetItem|Query)$/);
     expect(new Set(leadingKeys(api, 'AnomalyTrainingFunction', /Metrics/))).toEqual(
       new Set(['M#*', 'D#*', 'P#*', 'N#*']),
     );
