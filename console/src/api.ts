@@ -82,10 +82,34 @@ export interface Alert {
   openedAt: number;
   closedAt?: number;
 }
+/** What drove a host's anomaly score (saba's role anomalies read). */
+export interface AnomalyDriver {
+  feature: string;
+  label: string;
+  value: string;
+  expected: string;
+  score: number;
+}
+export interface RoleAnomalies {
+  monitor: { id: string; name: string };
+  threshold: number;
+  at: number | null;
+  hosts: {
+    hostId: string;
+    score: number;
+    odd: boolean;
+    drivers: AnomalyDriver[];
+    peersOnly: boolean;
+    flatMinutes: number;
+  }[];
+}
 export interface Monitor {
   id: string;
   name: string;
   type: string;
+  warningSensitivity?: string;
+  criticalSensitivity?: string;
+  scopes?: string[];
   metric?: string;
   operator?: string;
   warning?: number | null;

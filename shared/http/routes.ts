@@ -53,6 +53,8 @@ export const ROUTES = [
   api('GET', '/services/{serviceName}/metrics', 'readServiceMetric'),
   /** saba's role graph read: one metric for every host of the role (not in Mackerel's API). */
   api('GET', '/services/{serviceName}/roles/{roleName}/metrics', 'readRoleMetric'),
+  /** saba's read of a role's anomaly scores now, for the role page (not in Mackerel's API). */
+  api('GET', '/services/{serviceName}/roles/{roleName}/anomalies', 'roleAnomalies'),
   /** saba's expression graph read: `{series: [[points]]}` (not in Mackerel's API). */
   api('GET', '/expression', 'readExpression'),
 

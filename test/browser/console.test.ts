@@ -346,4 +346,59 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     await page.getByRole('heading', { name: /\(closed\)/ }).waitFor();
     expect(await page.locator('dl.facts').textContent()).toContain('restarted the worker');
   });
+  it('marks the host anomaly detection finds odd on the role page, and shows what drove its alert', async () => {
+    const call = clientFor(server, server.key);
+    const created = await call('POST', '/api/v0/monitors', {
+      type: 'anomalyDetection',
+      name: 'web anomalies',
+      scopes: ['shop: web'],
+      warningSensitivity: 'normal',
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100)); // the ingest side's monitor cache
+    // Three minutes of the agent's standard metrics; web-1's network has stopped. The role is new,
+    // so each host is judged against its peers only.
+    const now = Math.floor(Date.now() / 1000);
+    for (const time of [now - 150, now - 90, now - 30]) {
+      await call(
+        'POST',
+        '/api/v0/tsdb',
+        hosts.flatMap((hostId, i) =>
+          Object.entries({
+            loadavg5: 0.6 + i / 20,
+            'cpu.user.percentage': 20 + i,
+            'cpu.idle.percentage': 80 - i,
+            'memory.used': 2e9 + i * 1e7,
+            'memory.total': 8e9,
+            'interface.eth0.rxBytes.delta': i === 1 ? 0 : 4e5 + i * 1e4,
+            'interface.eth0.txBytes.delta': i === 1 ? 0 : 2e6 + i * 1e4,
+          }).map(([name, value]) => ({ hostId, name, time, value })),
+        ),
+      );
+      await server.runtime.monitoring.check();
+    }
+    await page.goto(`${server.url}/#/services/shop/roles/web`);
+    const odd = page.locator('[data-odd-host="web-1"]');
+    await odd.waitFor();
+    expect(await odd.textContent()).toMatch(/network received 0 B\/s \(expected [\d.]+ kB\/s\)/);
+    expect(await odd.textContent()).toContain('judged against its peers only');
+    expect(await page.locator('[data-anomalies]').getAttribute('data-anomalies')).toBe('1');
+    expect(await page.locator('tr[data-host="web-1"]').textContent()).toMatch(/odd \(\d+\.\d\)/);
+    expect(await page.locator('tr[data-host="web-2"]').textContent()).not.toContain('odd');
+    await shot('role-anomalies');
+
+    const { alerts } = (await call('GET', '/api/v0/alerts')).json as {
+      alerts: { id: string; type: string; hostId?: string }[];
+    };
+    const alert = alerts.find((a) => a.type === 'anomalyDetection');
+    expect(alert?.hostId).toBe(hosts[1]);
+    await page.goto(`${server.url}/#/alerts/${alert?.id}`);
+    const drivers = page.locator('ul.drivers li');
+    await drivers.first().waitFor();
+    expect(await drivers.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^network (received|sent) 0 B\/s \(expected/)]),
+    );
+    expect(await drivers.last().textContent()).toContain('judged against role peers only');
+    await shot('anomaly-alert');
+  });
 });

@@ -111,6 +111,21 @@ async function alertGraph(a: Alert, m: Monitor | undefined): Promise<Node | null
   });
 }
 
+/**
+ * An anomaly alert's message names the metrics that drove its score, `head: metric value (expected
+ * x), …[; note]`: listed one per line.
+ */
+function anomalyDrivers(message: string): Node {
+  const [, list = ''] = message.split(/:\s(.*)/s);
+  const [drivers = '', note] = list.split('; ');
+  return h(
+    'ul',
+    { class: 'drivers' },
+    ...drivers.split(/,\s(?=[a-zA-Z])/).map((d) => h('li', {}, d)),
+    note ? h('li', { class: 'muted' }, note) : null,
+  );
+}
+
 /** Close with a reason: a read-only key is told so by the API (403), shown here. */
 function closeForm(a: Alert, rerender: () => void): Node {
   const reason = h('input', {
@@ -174,6 +189,7 @@ export async function alertView(id: string, rerender: () => void): Promise<Node>
         ['Opened', when(a.openedAt)],
         ...(a.closedAt ? [['Closed', `${when(a.closedAt)}${a.reason ? ` (${a.reason})` : ''}`]] : []),
         ...(a.message ? [['Message', a.message]] : []),
+        ...(a.type === 'anomalyDetection' && a.message ? [['Driven by', anomalyDrivers(a.message)]] : []),
         ...(monitor ? [['Monitor', link(`#/monitors#${monitor.id}`, monitor.name)]] : []),
       ].flatMap(([k, v]) => [h('dt', {}, k as string), h('dd', {}, v as Node | string)]),
     ),

@@ -1,10 +1,10 @@
-import { api, type GraphDef, type Host, type Point } from '../api.ts';
+import { type AnomalyDriver, api, type GraphDef, type Host, type Point, type RoleAnomalies } from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link } from '../dom.ts';
 import { groupMetrics } from '../metric-groups.ts';
 import { window } from '../time.ts';
 import { metricChooser, roleGraph } from './graphs.ts';
-import { annotationsFor, hostTable, openAlertsByHost, rangePicker } from './shared.ts';
+import { annotationsFor, hostLabel, hostTable, openAlertsByHost, rangePicker } from './shared.ts';
 
 /** Hosts of a service (or one role of it). */
 const hostsOf = async (service: string, role?: string) =>
@@ -139,12 +139,15 @@ const LEADING = ['loadavg5', 'cpu.user.percentage', 'memory.used'];
 export async function roleView(service: string, role: string, rerender: () => void): Promise<Node> {
   const { from, to } = window();
   const roleHosts = hostsOf(service, role);
-  const [hosts, names, annotations, { graphDefs }, alerts] = await Promise.all([
+  const [hosts, names, annotations, { graphDefs }, alerts, { anomalyDetection }] = await Promise.all([
     roleHosts,
     roleHosts.then(namesOf),
     annotationsFor(service, from, to, [role]),
     api<{ graphDefs: GraphDef[] }>('/graph-defs'),
     openAlertsByHost(),
+    api<{ anomalyDetection: RoleAnomalies | null }>(
+      `/services/${encodeURIComponent(service)}/roles/${encodeURIComponent(role)}/anomalies`,
+    ),
   ]);
   const groups = groupMetrics(names, graphDefs);
   // The page is drawn at once; each graph fills its place as its one read returns.
@@ -178,9 +181,63 @@ export async function roleView(service: string, role: string, rerender: () => vo
     {},
     h('h1', {}, link(`#/services/${encodeURIComponent(service)}`, service), ` : ${role}`),
     rangePicker(rerender),
+    anomalyCard(anomalyDetection, hosts),
     groups.length === 0 ? h('p', { class: 'muted' }, 'No metrics yet.') : null,
     h('div', { class: 'graphs' }, ...graphs),
     h('h2', {}, `Hosts (${hosts.length})`),
-    hostTable(hosts, alerts),
+    hostTable(hosts, alerts, anomalyDetection ? [anomalyColumn(anomalyDetection)] : []),
   );
+}
+
+const driversText = (drivers: AnomalyDriver[]) =>
+  drivers.map((d) => `${d.label} ${d.value} (expected ${d.expected})`).join(', ');
+
+/** The hosts the role's anomaly detection monitor finds odd now, with what drove each score. */
+function anomalyCard(a: RoleAnomalies | null, hosts: Host[]): Node | null {
+  if (!a) return null;
+  const odd = a.hosts.filter((x) => x.odd);
+  const label = new Map(hosts.map((x) => [x.id, hostLabel(x)]));
+  return h(
+    'div',
+    { class: odd.length > 0 ? 'card error' : 'card', 'data-anomalies': odd.length },
+    h('strong', {}, `Anomaly detection (${a.monitor.name}): `),
+    a.hosts.length === 0
+      ? 'no host scored yet (scores start with the next posts).'
+      : odd.length === 0
+        ? `every host behaves like its peers and its past (${a.hosts.length} scored).`
+        : h(
+            'ul',
+            {},
+            ...odd.map((x) =>
+              h(
+                'li',
+                { 'data-odd-host': label.get(x.hostId) ?? x.hostId },
+                link(`#/hosts/${x.hostId}`, label.get(x.hostId) ?? x.hostId),
+                ` score ${x.score.toFixed(1)}: `,
+                x.flatMinutes > 0 ? `metrics unchanged for ${x.flatMinutes} min; ` : '',
+                driversText(x.drivers),
+                x.peersOnly ? ' (too little history: judged against its peers only)' : '',
+              ),
+            ),
+          ),
+  );
+}
+
+/** A host table column: the host's anomaly score now, marked when the model finds it odd. */
+function anomalyColumn(a: RoleAnomalies) {
+  const byHost = new Map(a.hosts.map((x) => [x.hostId, x]));
+  return {
+    title: 'anomaly',
+    cell: (host: Host) => {
+      const x = byHost.get(host.id);
+      if (!x) return '';
+      return x.odd
+        ? h(
+            'span',
+            { class: 'status-CRITICAL', title: driversText(x.drivers) },
+            `odd (${x.score.toFixed(1)})`,
+          )
+        : h('span', { class: 'muted' }, x.score.toFixed(1));
+    },
+  };
 }

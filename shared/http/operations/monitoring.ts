@@ -21,6 +21,7 @@ import {
   listMonitors,
   updateMonitor,
 } from '../../use-cases/monitoring/monitors.ts';
+import { roleAnomalies } from '../../use-cases/monitoring/role-anomalies.ts';
 import { json } from '../reply.ts';
 import { type Operation, param } from './operation.ts';
 
@@ -32,6 +33,15 @@ function cursor(raw: string | undefined): string | undefined {
 }
 
 export const monitorOperations = {
+  roleAnomalies: async (req, deps) =>
+    json({
+      anomalyDetection: await roleAnomalies(
+        deps,
+        req.orgId,
+        param(req, 'serviceName'),
+        param(req, 'roleName'),
+      ),
+    }),
   listMonitors: async (_req, deps) => json({ monitors: await listMonitors(deps, _req.orgId) }),
   createMonitor: async (req, deps) =>
     json(await createMonitor(deps, req.orgId, parseMonitorBody(req.body()))),

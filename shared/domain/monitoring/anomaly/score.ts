@@ -3,6 +3,8 @@ import { type HostModel, SCALE_FLOOR, slotOf } from './model.ts';
 import { MAD_TO_SIGMA, median, medianWithout, round } from './robust.ts';
 import { SENSITIVITY_THRESHOLDS, type Sensitivity } from './sensitivity.ts';
 
+/** A feature beside the top one is named as a driver from this score. */
+const DRIVER_SCORE = 3;
 /** A feature is "off" for the role-event rule above this score. */
 const OFF = 6;
 /** An off feature counts towards a role-wide event while it was off this recently... */
@@ -174,13 +176,17 @@ export function scoreRole(
     )
       .filter(([f]) => (offCount.get(f) ?? 0) < roleWide)
       .sort((a, b) => Math.abs(b[1].score) - Math.abs(a[1].score));
-    const drivers: Driver[] = ranked.slice(0, 3).map(([f, s]) => ({
-      feature: f,
-      label: FEATURE_LABELS[f],
-      value: readableValue(f, j.host.features[f] as number),
-      expected: readableValue(f, s.expected),
-      score: round(s.score, 3),
-    }));
+    // The features that drove the score: the top one, and up to two more that are off too.
+    const drivers: Driver[] = ranked
+      .slice(0, 3)
+      .filter(([, s], i) => i === 0 || Math.abs(s.score) >= DRIVER_SCORE)
+      .map(([f, s]) => ({
+        feature: f,
+        label: FEATURE_LABELS[f],
+        value: readableValue(f, j.host.features[f] as number),
+        expected: readableValue(f, s.expected),
+        score: round(s.score, 3),
+      }));
     let score = Math.abs(ranked[0]?.[1].score ?? 0);
     // A stuck host posts the same values again: every feature that normally moves stands still.
     const moving = FEATURES.filter(
