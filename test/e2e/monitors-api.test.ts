@@ -102,6 +102,76 @@ describe('monitors API', () => {
     expect((await call('GET', '/api/v0/monitors')).json.monitors).toHaveLength(before);
   });
 
+  it('runs anomaly detection per role: Mackerel’s shape back, and a 400 naming what is wrong', async () => {
+    const before = (await call('GET', '/api/v0/monitors')).json.monitors.length;
+    const refused = async (body: Record<string, unknown>, message: RegExp) => {
+      const res = await call('POST', '/api/v0/monitors', { type: 'anomalyDetection', name: 'ad', ...body });
+      expect(res.status, JSON.stringify(res.json)).toBe(400);
+      expect(res.json).toEqual({ error: { message: expect.stringMatching(message) } });
+    };
+    await refused({ scopes: ['shop:web'], warningSensitivity: 'normal' }, /has 0 hosts: .*at least 3/);
+    const hosts = [];
+    for (const name of ['ad-1', 'ad-2', 'ad-3'])
+      hosts.push(
+        (await call('POST', '/api/v0/hosts', { name, meta: {}, roleFullnames: ['shop:web'] })).json.id,
+      );
+    await refused({ scopes: ['shop'], warningSensitivity: 'normal' }, /names a service/);
+    await refused({ scopes: [hosts[0]], warningSensitivity: 'normal' }, /names a host/);
+    await refused({ scopes: ['shop:web'] }, /warningSensitivity or criticalSensitivity/);
+    await refused({ scopes: ['shop:web'], warningSensitivity: 'paranoid' }, /warningSensitivity/);
+    await refused({ warningSensitivity: 'normal' }, /scopes/);
+    const now = Math.floor(Date.now() / 1000);
+    await refused(
+      { scopes: ['shop:web'], criticalSensitivity: 'normal', trainingPeriodFrom: now + 600 },
+      /future/,
+    );
+    await refused(
+      { scopes: ['shop:web'], criticalSensitivity: 'normal', trainingPeriodFrom: now - 600 },
+      /less than a day/,
+    );
+    expect((await call('GET', '/api/v0/monitors')).json.monitors).toHaveLength(before);
+
+    const body = {
+      type: 'anomalyDetection',
+      name: 'web anomalies',
+      memo: 'the odd host of web',
+      scopes: ['shop: web'],
+      warningSensitivity: 'sensitive',
+      criticalSensitivity: 'insensitive',
+      trainingPeriodFrom: now - 7 * 86400,
+      notificationInterval: 60,
+      isMute: false,
+    };
+    const created = await call('POST', '/api/v0/monitors', body);
+    expect(created.json).toEqual({
+      ...body,
+      scopes: ['shop:web'],
+      maxCheckAttempts: 3,
+      id: expect.any(String),
+    });
+    expect((await call('GET', `/api/v0/monitors/${created.json.id}`)).json).toEqual({
+      monitor: created.json,
+    });
+    await refused(
+      { scopes: ['shop:web'], warningSensitivity: 'normal' },
+      /already watched by .*"web anomalies"/,
+    );
+    const anomalies = await call('GET', '/api/v0/services/shop/roles/web/anomalies');
+    expect(anomalies.json).toEqual({
+      anomalyDetection: {
+        monitor: { id: created.json.id, name: 'web anomalies' },
+        threshold: 6,
+        at: null,
+        hosts: [],
+      },
+    });
+    expect((await call('DELETE', `/api/v0/monitors/${created.json.id}`)).json.id).toBe(created.json.id);
+    expect((await call('GET', '/api/v0/services/shop/roles/web/anomalies')).json).toEqual({
+      anomalyDetection: null,
+    });
+    await call('POST', '/api/v0/hosts/bulk-retire', { ids: hosts });
+  });
+
   it('a read-only key reads monitors but cannot write them', async () => {
     const { key } = await createApiKey(server.runtime.deps, 'default', 'read', 'viewer');
     const ro = clientFor(server, key);
