@@ -34,6 +34,8 @@ export interface GeneratedRole {
   events: RoleEvent[];
   /** The agent's values of host `h` at minute `i`, as it would post them. */
   values(h: number, i: number): Record<string, number>;
+  /** Host `h`'s whole history, one column per metric name (what training reads). */
+  columns(h: number): Record<string, Float64Array>;
 }
 
 export interface GenerateOptions {
@@ -230,6 +232,7 @@ export function generateRole(options: GenerateOptions): GeneratedRole {
     trainMinutes,
     anomalies,
     events,
+    columns: (h) => series[h] as Record<string, Float64Array>,
     values(h, i) {
       const s = series[h] as Record<MetricName, Float64Array>;
       const out: Record<string, number> = {};

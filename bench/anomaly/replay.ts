@@ -1,5 +1,5 @@
 import { type AlertState, transition } from '../../shared/domain/monitoring/alert-state.ts';
-import { FEATURES, featuresOf } from '../../shared/domain/monitoring/anomaly/features.ts';
+import { featureColumns, featuresOf } from '../../shared/domain/monitoring/anomaly/features.ts';
 import {
   type HostModel,
   type TrainingSeries,
@@ -49,15 +49,10 @@ export interface SensitivityResult {
 
 export function trainingSeries(role: GeneratedRole, fromMinute: number, toMinute: number): TrainingSeries[] {
   return role.hostIds.map((hostId, h) => {
-    const values = Object.fromEntries(
-      FEATURES.map((f) => [f, new Float64Array(toMinute - fromMinute).fill(Number.NaN)]),
+    const columns = Object.fromEntries(
+      Object.entries(role.columns(h)).map(([name, c]) => [name, c.slice(fromMinute, toMinute)]),
     );
-    for (let i = fromMinute; i < toMinute; i++) {
-      const features = featuresOf(role.values(h, i));
-      for (const [f, v] of Object.entries(features))
-        (values[f] as Float64Array)[i - fromMinute] = v as number;
-    }
-    return { hostId, values };
+    return { hostId, values: featureColumns(columns, toMinute - fromMinute) };
   });
 }
 

@@ -68,10 +68,11 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       const accepted = await postHostMetrics(deps, owners, req.orgId, parseMetricBody(req.body(), true));
       await Promise.all([
         evaluateQuietly(async () => {
-          for (const [hostId, list] of accepted.byHost) {
-            await evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list);
-            await recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list);
-          }
+          for (const [hostId, list] of accepted.byHost)
+            await Promise.all([
+              evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list),
+              recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list),
+            ]);
         }, req.orgId),
         forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, accepted.byHost),
       ]);

@@ -1,7 +1,7 @@
 import { mapLimited } from '../../concurrency.ts';
 import { epochSeconds } from '../../domain/clock.ts';
 import type { HostSummary } from '../../domain/host.ts';
-import { FEATURES, featureInputs, featuresOf } from '../../domain/monitoring/anomaly/features.ts';
+import { featureColumns, featureInputs } from '../../domain/monitoring/anomaly/features.ts';
 import { type TrainingSeries, trainRole } from '../../domain/monitoring/anomaly/model.ts';
 import { type AnomalyTraining, modelId } from '../../domain/monitoring/anomaly/records.ts';
 import { type AnomalyDetectionMonitor, hostInScope } from '../../domain/monitoring/monitor.ts';
@@ -48,21 +48,18 @@ async function historyOf(
 ): Promise<{ series: TrainingSeries; points: number }> {
   const owner = { kind: 'host' as const, id: hostId };
   const inputs = featureInputs(await deps.metrics.names(orgId, owner));
-  const byMinute = new Map<number, Record<string, number>>();
+  const columns: Record<string, Float64Array> = {};
   let points = 0;
   for (const name of inputs) {
+    const column = new Float64Array(minutes).fill(Number.NaN);
     for (const p of await deps.metrics.range(orgId, owner, name, from, from + minutes * 60 - 1, 60)) {
       const i = Math.floor((p.time - from) / 60);
-      const values = byMinute.get(i) ?? {};
-      values[name] = p.value;
-      byMinute.set(i, values);
+      if (i >= 0 && i < minutes) column[i] = p.value;
       points++;
     }
+    columns[name] = column;
   }
-  const values = Object.fromEntries(FEATURES.map((f) => [f, new Float64Array(minutes).fill(Number.NaN)]));
-  for (const [i, raw] of byMinute)
-    for (const [f, v] of Object.entries(featuresOf(raw))) (values[f] as Float64Array)[i] = v as number;
-  return { series: { hostId, values }, points };
+  return { series: { hostId, values: featureColumns(columns, minutes) }, points };
 }
 
 /**
