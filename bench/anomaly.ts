@@ -28,7 +28,11 @@ import {
 } from './anomaly/replay.ts';
 import { percentile, saveResult } from './support.ts';
 
+/** Held out: the thresholds are set on other seeds, and the tests use 42 and 43. */
 const SEEDS = (process.env.BENCH_SEEDS ?? '31337,31338,31339,31340,31341,31342').split(',').map(Number);
+const CALIBRATION_SEEDS = (process.env.BENCH_CALIBRATION_SEEDS ?? '7001,7002,7003,7004,7005,7006')
+  .split(',')
+  .map(Number);
 const TRAINING_HOSTS = Number(process.env.BENCH_TRAINING_HOSTS ?? 1000);
 
 interface Totals {
@@ -96,13 +100,26 @@ const methods: Record<string, Scorer | undefined> = {
   peersOnly,
 };
 
-console.log(`seeds ${SEEDS.join(', ')}: 20 hosts × 21 days each, 15 anomalies a role`);
-const totals: Record<string, Record<Sensitivity, Totals>> = {};
-/** Thresholds tried, to set the sensitivities from (docs/monitoring.md). */
-const SWEEP = [4, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9, 10, 11, 12, 14, 16];
+/** Thresholds tried on the calibration seeds, to set the sensitivities from (docs/monitoring.md). */
+const SWEEP = [4, 5, 6, 6.5, 7, 7.5, 8, 9, 10, 11, 12, 13, 14, 16];
 const sweep: Record<number, Totals> = {};
 const clean: number[][] = [];
 const peaks: number[] = [];
+console.log(
+  `calibration seeds ${CALIBRATION_SEEDS.join(', ')}; evaluation seeds ${SEEDS.join(', ')}: 20 hosts × 21 days each, 15 anomalies a role`,
+);
+for (const seed of CALIBRATION_SEEDS) {
+  const role = generateRole({ seed });
+  const run = replay(role, train(role));
+  for (const threshold of SWEEP) {
+    sweep[threshold] ??= empty();
+    add(sweep[threshold], judge(role, String(threshold), alertsAt(role, run, threshold)));
+  }
+  clean.push([...run.cleanScores]);
+  peaks.push(...run.anomalyPeaks);
+}
+
+const totals: Record<string, Record<Sensitivity, Totals>> = {};
 let scoring = { ms: 0, featuresMs: 0, posts: 0 };
 let stateBytes = 0;
 for (const seed of SEEDS) {
@@ -118,12 +135,6 @@ for (const seed of SEEDS) {
     for (const s of SENSITIVITIES)
       add((totals[name] as Record<Sensitivity, Totals>)[s], judge(role, s, alerts[s]));
     if (name === 'saba') {
-      for (const threshold of SWEEP) {
-        sweep[threshold] ??= empty();
-        add(sweep[threshold], judge(role, String(threshold), alertsAt(role, run, threshold)));
-      }
-      clean.push([...run.cleanScores]);
-      peaks.push(...run.anomalyPeaks);
       scoring = {
         ms: scoring.ms + run.scoringMs,
         featuresMs: scoring.featuresMs + run.featuresMs,
@@ -149,12 +160,12 @@ for (const [name, bySensitivity] of Object.entries(results)) {
 }
 
 console.log(
-  '\nthreshold sweep (saba): threshold → recall within 10 min, false alerts per 100 host-days, role-event alerts',
+  '\nthreshold sweep on the calibration seeds (saba): threshold → recall within 10 min, detect p90, false alerts per 100 host-days, role-event alerts',
 );
 const sweepResults = SWEEP.map((t) => [t, summary(sweep[t] as Totals)] as const);
 for (const [t, r] of sweepResults)
   console.log(
-    `  ${String(t).padStart(4)}  ${(r.recallWithin10Min * 100).toFixed(1).padStart(5)} %  ${r.falseAlertsPer100HostDays.toFixed(2).padStart(6)}  ${r.roleEventAlerts}`,
+    `  ${String(t).padStart(4)}  ${(r.recallWithin10Min * 100).toFixed(1).padStart(5)} %  p90 ${r.detectMinutes.p90} min  ${r.falseAlertsPer100HostDays.toFixed(2).padStart(6)}  ${r.roleEventAlerts}`,
   );
 
 const allClean = clean.flat().sort((a, b) => a - b);
@@ -173,7 +184,7 @@ const calibration = {
     median: percentile(sortedPeaks, 0.5),
   },
 };
-console.log('\nscore calibration (saba):', JSON.stringify(calibration));
+console.log('\nscores on the calibration seeds (saba):', JSON.stringify(calibration));
 
 // Training for 1,000 hosts: roles of 20, 14 days each, the features made from the agent's values first.
 let generateMs = 0;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SENSITIVITY_THRESHOLDS } from '#shared/domain/monitoring/anomaly/sensitivity.ts';
 import { createApiKey } from '#shared/use-cases/admin.ts';
 import { MONITORS_OF_EVERY_TYPE } from '../fixtures/monitors.ts';
 import { clientFor, startServerWithShop, type TestServer } from '../support/local-server.ts';
@@ -160,7 +161,7 @@ describe('monitors API', () => {
     expect(anomalies.json).toEqual({
       anomalyDetection: {
         monitor: { id: created.json.id, name: 'web anomalies' },
-        threshold: 6,
+        threshold: SENSITIVITY_THRESHOLDS.sensitive,
         at: null,
         hosts: [],
       },

@@ -9,9 +9,12 @@ import { medianInPlace, medianWithout, robustSpread, round } from './robust.ts';
 export interface FeatureModel {
   /** Median of each half hour of the day (UTC): 48 values. */
   slots: number[];
-  /** Robust σ of the host's values around `slots`: residuals are divided by it, so peers compare. */
+  /** Robust σ of the host's values around `slots`: how much it varies by itself. */
   scale: number;
-  /** Robust σ of (own residual − peers' median residual) in training: the unit of the score. */
+  /**
+   * Robust σ, in training, of the host's deviation from its usual value less its peers' median
+   * deviation at the same minute, in the feature's own units: the unit of the score.
+   */
   peerScale: number;
   /** Median minute-to-minute change: 0 for a figure that mostly stands still. */
   step: number;
@@ -53,7 +56,6 @@ export const SCALE_FLOOR: Record<Feature, number> = {
   networkTx: 0.02,
   filesystem: 0.002,
 };
-const PEER_SCALE_FLOOR = 0.5;
 
 export const slotOf = (epochSeconds: number): number =>
   Math.floor((((epochSeconds % 86400) + 86400) % 86400) / 1800);
@@ -95,7 +97,9 @@ function ownFit(
 
 /**
  * Trains every host of one role together: first each host against its own past, then, minute by
- * minute, each host's residual against its peers' so the score's unit is what peers normally differ.
+ * minute, each host's deviation against its peers' so the score's unit is what peers normally differ.
+ * Deviations are in the feature's own units (log units for rates): a role-wide doubling moves every
+ * host by the same step, which the peers' median takes away exactly.
  */
 export function trainRole(input: TrainingInput, floors: Record<Feature, number> = SCALE_FLOOR): HostModel[] {
   const { from, minutes, hosts } = input;
@@ -124,7 +128,7 @@ export function trainRole(input: TrainingInput, floors: Record<Feature, number> 
         const v = h.values[feature]?.[i];
         residuals[k] = Number.NaN;
         if (!fit || v === undefined || Number.isNaN(v)) return;
-        residuals[k] = (v - (fit.slots[slot] as number)) / fit.scale;
+        residuals[k] = v - (fit.slots[slot] as number);
         present.push(residuals[k] as number);
       });
       if (present.length < 2) continue;
@@ -143,7 +147,7 @@ export function trainRole(input: TrainingInput, floors: Record<Feature, number> 
       (models[k] as HostModel).features[feature] = {
         slots: fit.slots.map((v) => round(v)),
         scale: round(fit.scale),
-        peerScale: round(Math.max(PEER_SCALE_FLOOR, peerScale)),
+        peerScale: round(Math.max(floors[feature], peerScale)),
         step: round(fit.step),
       };
     });

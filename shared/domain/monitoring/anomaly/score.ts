@@ -98,7 +98,7 @@ export function scoreRole(
       for (const f of FEATURES) {
         const fm = model.features[f];
         const v = host.features[f];
-        if (fm && v !== undefined) residual[f] = (v - (fm.slots[slotOf(host.at)] as number)) / fm.scale;
+        if (fm && v !== undefined) residual[f] = v - (fm.slots[slotOf(host.at)] as number);
       }
     }
     return { host, ...(model && { model }), residual };
@@ -128,7 +128,7 @@ export function scoreRole(
         const peers = medianWithout(peerResiduals[f], r);
         out[f] = {
           score: (r - peers) / fm.peerScale,
-          expected: (fm.slots[slotOf(j.host.at)] as number) + peers * fm.scale,
+          expected: (fm.slots[slotOf(j.host.at)] as number) + peers,
         };
       } else if (!j.model && peerValues[f].length >= 3) {
         // The whole role's median and spread, this host included: with a handful of hosts, leaving
