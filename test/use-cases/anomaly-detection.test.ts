@@ -3,6 +3,7 @@ import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { recordAnomalyFeatures } from '#shared/use-cases/monitoring/anomaly-features.ts';
 import { trainAnomalyModels } from '#shared/use-cases/monitoring/anomaly-training.ts';
 import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
+import { monitoredStatuses } from '#shared/use-cases/monitoring/monitored-statuses.ts';
 import { createMonitor, deleteMonitor, updateMonitor } from '#shared/use-cases/monitoring/monitors.ts';
 import { retireAndCloseAlerts } from '#shared/use-cases/retire-hosts.ts';
 import { generateRole } from '../../bench/anomaly/generate.ts';
@@ -98,6 +99,15 @@ describe('role anomaly detection through the store, the ingest hook, the trainin
     expect(alert?.message).toMatch(/network (received|sent) 20 B\/s \(expected [\d.]+ (kB|MB)\/s\)/);
     expect(alert?.message).not.toMatch(/peers only/);
     expect(deps.notifications.jobs.map((j) => j.event.kind)).toEqual(['open']);
+    // The host's monitored statuses name the monitor with the alert's status; a peer's is OK.
+    expect(await monitoredStatuses(deps, 'acme', hosts[2] as string)).toContainEqual({
+      monitorId: m.id,
+      status: 'CRITICAL',
+    });
+    expect(await monitoredStatuses(deps, 'acme', hosts[0] as string)).toContainEqual({
+      monitorId: m.id,
+      status: 'OK',
+    });
     const scores = await deps.entities.anomaly.roleScores.get('acme', `${m.id}#shop:web`);
     expect(Object.keys(scores?.hosts ?? {}).sort()).toEqual([...hosts].sort());
     expect(scores?.hosts[hosts[2] as string]?.drivers?.[0]?.feature).toMatch(/^network/);

@@ -10,8 +10,8 @@ export interface MonitoredStatus {
 }
 
 /**
- * `GET /hosts/<id>/monitored-statuses`: each connectivity and host metric monitor covering the host,
- * and each check the host declares or has reported, with its current status.
+ * `GET /hosts/<id>/monitored-statuses`: each connectivity, host metric and anomaly detection monitor
+ * covering the host, and each check the host declares or has reported, with its current status.
  */
 export async function monitoredStatuses(
   deps: Deps,
@@ -31,6 +31,9 @@ export async function monitoredStatuses(
       (m.type === 'connectivity' || m.type === 'host') &&
       hostInScope(host.roles, m.scopes, m.excludeScopes)
     )
+      out.push({ monitorId: m.id, status });
+    // Anomaly detection covers the hosts of the roles it names (its scopes are roles only).
+    if (m.type === 'anomalyDetection' && hostInScope(host.roles, m.scopes, []))
       out.push({ monitorId: m.id, status });
     if (m.type === 'check' && (memoOf.has(m.name) || state)) {
       const memo = memoOf.get(m.name);
