@@ -100,7 +100,8 @@ describe('role anomaly detection, the model', () => {
             }));
             const before = scoreRole(hosts, models, {}, hosts[0]?.at ?? 0).scores;
             const after = scoreRole(moved, models, {}, hosts[0]?.at ?? 0).scores;
-            after.forEach((s, k) => expect(s.score).toBeCloseTo(before[k]?.score ?? Number.NaN, 6));
+            for (const [k, s] of after.entries())
+              expect(s.score).toBeCloseTo(before[k]?.score ?? Number.NaN, 6);
           },
         ),
         { numRuns: 200 },

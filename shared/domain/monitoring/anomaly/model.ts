@@ -117,7 +117,7 @@ export function trainRole(input: TrainingInput, floors: Record<Feature, number> 
       const fit = series ? ownFit(series, from, scratch) : undefined;
       return fit && { ...fit, scale: Math.max(fit.scale, floors[feature]) };
     });
-    // Residuals in units of each host's own spread, then their distance from the peers' median.
+    // Each host's deviation from its usual value, then its distance from the peers' median deviation.
     const levels = hosts.map(() => new Float64Array(minutes));
     const counts = new Array<number>(hosts.length).fill(0);
     const residuals = new Array<number>(hosts.length);

@@ -65,7 +65,7 @@ export interface HostScore {
 interface Judged {
   host: HostFeatures;
   model?: HostModel;
-  /** Per feature, the host's residual in units of its own spread (model hosts only). */
+  /** Per feature, the host's deviation from its usual value at this time of day (model hosts only). */
   residual: Partial<Record<Feature, number>>;
 }
 
@@ -82,8 +82,8 @@ function fingerprint(values: number[]): number {
 
 /**
  * Scores the hosts of one role at one minute against their own past and their peers now. `hosts`
- * are those with new features since the last scoring; `peers` may also hold hosts scored earlier
- * whose features are still fresh. Returns the scores and the state to keep for the next minute.
+ * are every host of the role with fresh features (one whose features did not change since the last
+ * scoring comes back as a `repeat`). Returns the scores and the state to keep for the next minute.
  */
 export function scoreRole(
   hosts: HostFeatures[],
