@@ -28,8 +28,6 @@ export const UNUSED_ACTION_REASONS: Record<string, string> = {
     'Deletes the models of hosts that left a role and of deleted monitors (test/use-cases/anomaly-detection.test.ts); the run’s monitor and hosts stay.',
   'MonitoringCheckerRole ec2:DescribeInstances':
     'Read only when a host on an EC2 instance falls silent under an integration with retireAutomatically (test/use-cases/aws-integration.test.ts runs it against moto); the run’s silent host is no instance.',
-  'MonitoringCheckerRole dynamodb:BatchGetItem':
-    'The checker re-reads an alert state by key only after a concurrent writer (ingest, another run) changed it first; the run has no such race.',
 };
 
 /** The reason for a role's unused action, role-specific first. */

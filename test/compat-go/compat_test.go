@@ -246,7 +246,7 @@ func TestAnomalyDetectionMonitor(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		hosts = append(hosts, r(c.CreateHost(&mackerel.CreateHostParam{Name: fmt.Sprintf("go-%s-%d", role, i), RoleFullnames: []string{"compat:" + role}})).ok(t))
 	}
-	defer func() { ok(t, c.BulkRetireHosts(hosts)) }()
+	defer func() { ok(t, c.BulkRetireHosts(hosts[1:])) }()
 	m := &mackerel.MonitorAnomalyDetection{
 		Type: "anomalyDetection", Name: "go anomaly " + role, Memo: "from go", NotificationInterval: 60,
 		WarningSensitivity: "sensitive", CriticalSensitivity: "insensitive", MaxCheckAttempts: 3,
@@ -270,20 +270,34 @@ func TestAnomalyDetectionMonitor(t *testing.T) {
 	if !reflect.DeepEqual(updated, created) {
 		t.Fatalf("PUT %+v, sent %+v", updated, created)
 	}
-	found := false
+	// One host of the role retires; `mkr monitors pull` then `push` (JSON file in between) still
+	// saves the monitor unchanged: a role it already watches is not judged again.
+	ok(t, c.RetireHost(hosts[0]))
+	var pulled *mackerel.MonitorAnomalyDetection
 	for _, x := range r(c.FindMonitors()).ok(t) {
 		if x.MonitorID() == created.ID {
-			found = x.MonitorType() == "anomalyDetection"
+			pulled, _ = x.(*mackerel.MonitorAnomalyDetection)
 		}
 	}
-	if !found {
+	if pulled == nil {
 		t.Fatal("FindMonitors lacks the anomaly detection monitor")
+	}
+	file := r(json.Marshal(pulled)).ok(t)
+	fresh := &mackerel.MonitorAnomalyDetection{}
+	ok(t, json.Unmarshal(file, fresh))
+	pushed := r(c.UpdateMonitor(fresh.ID, fresh)).ok(t)
+	if !reflect.DeepEqual(pushed, created) {
+		t.Fatalf("push changed the monitor: %+v vs %+v", pushed, created)
 	}
 	// Defaults: no attempts given reads back Mackerel's 3, no training period reads back none.
 	minimal := &mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "go minimal " + role, CriticalSensitivity: "normal", Scopes: []string{"compat:" + role}}
 	_, err := c.CreateMonitor(minimal)
 	apiStatus(t, err, 400) // the role is watched already
 	r(c.DeleteMonitor(created.ID)).ok(t)
+	// A new monitor on the role is judged: two live hosts are too few, a third makes it enough.
+	_, err = c.CreateMonitor(minimal)
+	apiStatus(t, err, 400)
+	hosts = append(hosts, r(c.CreateHost(&mackerel.CreateHostParam{Name: fmt.Sprintf("go-%s-3", role), RoleFullnames: []string{"compat:" + role}})).ok(t))
 	made := r(c.CreateMonitor(minimal)).ok(t).(*mackerel.MonitorAnomalyDetection)
 	if made.MaxCheckAttempts != 3 || made.TrainingPeriodFrom != 0 || made.WarningSensitivity != "" {
 		t.Fatalf("defaults: %+v", made)
