@@ -68,11 +68,15 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       const accepted = await postHostMetrics(deps, owners, req.orgId, parseMetricBody(req.body(), true));
       await Promise.all([
         evaluateQuietly(async () => {
-          for (const [hostId, list] of accepted.byHost)
-            await Promise.all([
+          for (const [hostId, list] of accepted.byHost) {
+            // Both run to the end before the post answers, even when one fails: nothing is left
+            // running behind the response.
+            const done = await Promise.allSettled([
               evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list),
               recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list),
             ]);
+            for (const d of done) if (d.status === 'rejected') throw d.reason;
+          }
         }, req.orgId),
         forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, accepted.byHost),
       ]);
