@@ -28,6 +28,7 @@ export interface MonitoringLoop {
 
 /** Anomaly models are looked at hourly, as on AWS; a run trains only those that are due. */
 const TRAINING_INTERVAL_MS = 3600_000;
+const FIRST_TRAINING_MS = 60_000;
 
 /** Runs `task` at most once at a time; a call during a run makes one more run after it. */
 function serialized<T>(task: () => Promise<T>): () => Promise<T | undefined> {
@@ -108,7 +109,10 @@ export function startMonitoringLoop(
   const checker = setInterval(() => void guard(check()), config.checkIntervalSeconds * 1000);
   const retries = setInterval(() => void guard(deliver()), 1000);
   const integrations = setInterval(() => void guard(collect()), config.integrationIntervalSeconds * 1000);
+  // A first look soon after start (a monitor made while the server was down trains now), then hourly.
+  const firstTraining = setTimeout(() => void guard(train()), FIRST_TRAINING_MS);
   const training = setInterval(() => void guard(train()), TRAINING_INTERVAL_MS);
+  firstTraining.unref();
   checker.unref();
   retries.unref();
   integrations.unref();
@@ -122,6 +126,7 @@ export function startMonitoringLoop(
       clearInterval(checker);
       clearInterval(retries);
       clearInterval(integrations);
+      clearTimeout(firstTraining);
       clearInterval(training);
       deps.notifications.onSend(() => {});
       await Promise.allSettled([check(), ...running]);

@@ -216,7 +216,7 @@ function anomalyCard(a: RoleAnomalies | null, hosts: Host[]): Node | null {
                 ` score ${x.score.toFixed(1)}: `,
                 x.flatMinutes > 0 ? `metrics unchanged for ${x.flatMinutes} min; ` : '',
                 driversText(x.drivers),
-                x.peersOnly ? ' (too little history: judged against its peers only)' : '',
+                x.peersOnly ? ' (no model for it yet: judged against its peers only)' : '',
               ),
             ),
           ),

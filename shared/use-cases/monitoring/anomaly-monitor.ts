@@ -20,9 +20,9 @@ async function modelsOf(
   deps: Deps,
   orgId: string,
   m: AnomalyDetectionMonitor,
-): Promise<Map<string, HostModel>> {
+): Promise<Map<string, HostModel> | undefined> {
   const training = await deps.entities.anomaly.trainings.get(orgId, m.id);
-  if (!training) return new Map();
+  if (!training) return undefined;
   const key = `${orgId}\0${m.id}\0${training.trainedAt}`;
   let cached = modelCache.get(key);
   if (!cached) {
@@ -51,7 +51,8 @@ export async function evaluateAnomalyMonitor(
   now: number,
   hosts: HostSummary[],
 ): Promise<Evaluation[]> {
-  const models = await modelsOf(deps, orgId, m);
+  const trained = await modelsOf(deps, orgId, m);
+  const models = trained ?? new Map<string, HostModel>();
   const out: Evaluation[] = [];
   for (const scope of m.scopes) {
     const members = hosts.filter(
@@ -86,7 +87,7 @@ export async function evaluateAnomalyMonitor(
       out.push({
         monitor: m,
         target: { monitorId: m.id, hostId: s.hostId },
-        observation: { status, ...(status !== 'OK' && { message: anomalyMessage(s) }) },
+        observation: { status, ...(status !== 'OK' && { message: anomalyMessage(s, !trained) }) },
         alertType: 'anomalyDetection',
         maxCheckAttempts: m.maxCheckAttempts ?? DEFAULT_ANOMALY_ATTEMPTS,
         ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),

@@ -237,10 +237,13 @@ export function statusOfScore(
 /** The alert message: which metrics drove the score, and whether the host was judged on peers only. */
 export function anomalyMessage(
   s: Pick<HostScore, 'score' | 'drivers' | 'peersOnly' | 'flatMinutes'>,
+  untrained = false,
 ): string {
   const parts = s.drivers.map((d) => `${d.label} ${d.value} (expected ${d.expected})`);
   const head =
     s.flatMinutes > 0 ? `metrics unchanged for ${s.flatMinutes} min` : `anomaly score ${s.score.toFixed(1)}`;
-  const tail = s.peersOnly ? '; too little history: judged against role peers only' : '';
+  // A monitor not trained yet (its first training is within the hour) judges every host this way.
+  const why = untrained ? 'no model trained yet' : 'too little history';
+  const tail = s.peersOnly ? `; ${why}: judged against role peers only` : '';
   return `${head}: ${parts.join(', ')}${tail}`;
 }
