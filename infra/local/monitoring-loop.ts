@@ -104,7 +104,14 @@ export function startMonitoringLoop(
     running.add(drain);
     return drain.finally(() => running.delete(drain));
   };
-  const guard = (p: Promise<unknown>) => p.catch((err) => logger.error('monitoring loop', err));
+  // Timer-started runs are kept until they end, so stopping waits for them (no store call outlives it).
+  const started = new Set<Promise<unknown>>();
+  const guard = (p: Promise<unknown>) => {
+    const run = p.catch((err) => logger.error('monitoring loop', err));
+    started.add(run);
+    void run.finally(() => started.delete(run));
+    return run;
+  };
   deps.notifications.onSend(() => void guard(deliver()));
   const checker = setInterval(() => void guard(check()), config.checkIntervalSeconds * 1000);
   const retries = setInterval(() => void guard(deliver()), 1000);
@@ -129,7 +136,7 @@ export function startMonitoringLoop(
       clearTimeout(firstTraining);
       clearInterval(training);
       deps.notifications.onSend(() => {});
-      await Promise.allSettled([check(), ...running]);
+      await Promise.allSettled([check(), ...running, ...started]);
     },
   };
 }
