@@ -26,7 +26,8 @@ export class AnomalyTraining extends Construct {
     this.fn = new SabaFunction(this, 'Function', {
       entry: 'anomaly-training',
       description: 'Hourly: trains the role anomaly detection models that are due',
-      memorySize: 1024,
+      // A role's whole history is in memory while it trains: about 1.5 MB a host for two weeks.
+      memorySize: 2048,
       timeout: Duration.minutes(15),
     })
       .bindTable(props.entities, 'train')

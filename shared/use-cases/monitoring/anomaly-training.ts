@@ -133,7 +133,7 @@ export async function trainAnomalyModels(
       }
     }
     const withModel = new Set(trained);
-    // The training record goes last: the checker switches to the new models only once all are written.
+    // The training record goes last: a warm checker rereads the models once it has changed.
     await deps.entities.anomaly.trainings.put(orgId, {
       id: m.id,
       trainedAt: now,
