@@ -303,7 +303,7 @@ func TestAnomalyDetectionMonitor(t *testing.T) {
 		t.Fatalf("defaults: %+v", made)
 	}
 	r(c.DeleteMonitor(made.ID)).ok(t)
-	for _, bad := range [][]string{{"compat"}, {"compat:web-nobody"}, {}} {
+	for _, bad := range [][]string{{"compat"}, {"compat:web-nobody"}, {}, nil} {
 		_, err = c.CreateMonitor(&mackerel.MonitorAnomalyDetection{Type: "anomalyDetection", Name: "bad", WarningSensitivity: "normal", Scopes: bad})
 		apiStatus(t, err, 400)
 	}
