@@ -1,12 +1,10 @@
 import { epochSeconds } from '../../domain/clock.ts';
 import type { NamedPoint } from '../../domain/metrics.ts';
 import { featuresOf } from '../../domain/monitoring/anomaly/features.ts';
+import { newestFresh } from '../../domain/monitoring/freshness.ts';
 import { hostInScope } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { MonitorDirectory } from './monitor-directory.ts';
-
-/** Points older than this when they arrive are a backlog: the checker would not score them anyway. */
-const FRESH_SECONDS = 180;
 
 /**
  * On ingest: a host in a role that an anomaly detection monitor watches keeps its newest minute's
@@ -19,15 +17,13 @@ export async function recordAnomalyFeatures(
   hostId: string,
   points: NamedPoint[],
 ): Promise<void> {
-  if (points.length === 0) return;
-  const newest = Math.max(...points.map((p) => p.time));
-  if (newest < epochSeconds(deps.clock) - FRESH_SECONDS) return;
+  const fresh = newestFresh(points, epochSeconds(deps.clock));
+  if (!fresh) return;
   const monitors = (await directory.list(deps, orgId)).filter((m) => m.type === 'anomalyDetection');
   if (monitors.length === 0) return;
   const host = await directory.host(deps, orgId, hostId);
   if (!host || !monitors.some((m) => hostInScope(host.roles, m.scopes, []))) return;
-  const latest = Object.fromEntries(points.filter((p) => p.time === newest).map((p) => [p.name, p.value]));
-  const features = featuresOf(latest);
+  const features = featuresOf(fresh.values);
   if (Object.keys(features).length === 0) return;
-  await deps.entities.anomaly.latest.put(orgId, { id: hostId, at: newest, features });
+  await deps.entities.anomaly.latest.put(orgId, { id: hostId, at: fresh.time, features });
 }

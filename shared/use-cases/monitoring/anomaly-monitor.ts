@@ -2,12 +2,11 @@ import type { HostSummary } from '../../domain/host.ts';
 import type { HostModel } from '../../domain/monitoring/anomaly/model.ts';
 import { modelId, roleScoresId, type StoredHostModel } from '../../domain/monitoring/anomaly/records.ts';
 import { anomalyMessage, scoreRole, statusOfScore } from '../../domain/monitoring/anomaly/score.ts';
+import { FRESH_SECONDS } from '../../domain/monitoring/freshness.ts';
 import { type AnomalyDetectionMonitor, hostInScope } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { Evaluation } from './alert-engine.ts';
 
-/** Features older than this are a host that stopped posting: the connectivity monitor's business. */
-const FRESH_SECONDS = 180;
 export const DEFAULT_ANOMALY_ATTEMPTS = 3;
 
 /**

@@ -1,5 +1,6 @@
 import { epochSeconds } from '../../domain/clock.ts';
 import type { MetricOwner, NamedPoint } from '../../domain/metrics.ts';
+import { newestFresh } from '../../domain/monitoring/freshness.ts';
 import {
   type HostMetricMonitor,
   hostInScope,
@@ -13,9 +14,6 @@ import {
 import type { Deps } from '../../ports/deps.ts';
 import { applyEvaluations, type Evaluation } from './alert-engine.ts';
 import type { MonitorDirectory } from './monitor-directory.ts';
-
-/** Points older than this when they arrive are a backlog being caught up: they never open alerts. */
-const FRESH_SECONDS = 180;
 
 const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
@@ -76,10 +74,10 @@ export async function evaluateHostMetricMonitors(
   hostId: string,
   points: NamedPoint[],
 ): Promise<void> {
-  const newest = Math.max(...points.map((p) => p.time));
-  if (points.length === 0 || newest < epochSeconds(deps.clock) - FRESH_SECONDS) return;
+  const fresh = newestFresh(points, epochSeconds(deps.clock));
+  if (!fresh) return;
+  const { time: newest, values: latest } = fresh;
   const names = new Set(points.map((p) => p.name));
-  const latest = Object.fromEntries(points.filter((p) => p.time === newest).map((p) => [p.name, p.value]));
   const monitors = (await directory.list(deps, orgId)).filter(
     (m): m is HostMetricMonitor => m.type === 'host' && triggerMetric(m.metric, names),
   );
@@ -104,9 +102,8 @@ export async function evaluateServiceMetricMonitors(
   service: string,
   points: NamedPoint[],
 ): Promise<void> {
-  if (points.length === 0) return;
-  const newest = Math.max(...points.map((p) => p.time));
-  if (newest < epochSeconds(deps.clock) - FRESH_SECONDS) return;
+  const newest = newestFresh(points, epochSeconds(deps.clock))?.time;
+  if (newest === undefined) return;
   const names = new Set(points.map((p) => p.name));
   const monitors = (await directory.list(deps, orgId)).filter(
     (m): m is ServiceMetricMonitor => m.type === 'service' && m.service === service && names.has(m.metric),

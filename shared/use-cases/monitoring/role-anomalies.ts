@@ -2,12 +2,10 @@ import { epochSeconds } from '../../domain/clock.ts';
 import { roleScoresId } from '../../domain/monitoring/anomaly/records.ts';
 import type { Driver } from '../../domain/monitoring/anomaly/score.ts';
 import { SENSITIVITY_THRESHOLDS } from '../../domain/monitoring/anomaly/sensitivity.ts';
+import { FRESH_SECONDS } from '../../domain/monitoring/freshness.ts';
 import type { AnomalyDetectionMonitor } from '../../domain/monitoring/monitor.ts';
 import { roleFullname } from '../../domain/names.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
-
-/** A score older than this is a host that stopped posting: shown as not scored. */
-const FRESH_SECONDS = 180;
 
 export interface RoleHostAnomaly {
   hostId: string;

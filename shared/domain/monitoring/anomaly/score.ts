@@ -148,7 +148,7 @@ export function scoreRole(
   // A feature that went off on several hosts within the hour and is still off on them is a
   // role-wide event (a rolling deploy): skipped for everyone. A host off for longer is not counted,
   // so one chronic odd host cannot hide the next.
-  const state: RoleScoreState = {};
+  const offs = new Map<string, NonNullable<HostScoreState['off']>>();
   const offCount = new Map<Feature, number>();
   judged.forEach((j, k) => {
     const off = { ...previous[j.host.hostId]?.off };
@@ -165,10 +165,11 @@ export function scoreRole(
       if (last < now - EVENT_WINDOW_SECONDS) delete off[f];
       else if (since >= now - EVENT_SPAN_SECONDS) offCount.set(f, (offCount.get(f) ?? 0) + 1);
     }
-    state[j.host.hostId] = { ...(previous[j.host.hostId] as HostScoreState), off };
+    offs.set(j.host.hostId, off);
   });
   const roleWide = Math.max(2, Math.ceil(judged.length / 10));
 
+  const state: RoleScoreState = {};
   const scores = judged.map((j, k): HostScore => {
     const prev = previous[j.host.hostId];
     const ranked = (
@@ -209,7 +210,7 @@ export function scoreRole(
       flatMinutes: flatRun,
       repeat,
     };
-    const off = state[j.host.hostId]?.off ?? {};
+    const off = offs.get(j.host.hostId) ?? {};
     state[j.host.hostId] = {
       at: j.host.at,
       print,
