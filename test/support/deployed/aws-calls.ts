@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { ACCOUNT, REGION } from './intrinsics.ts';
 
 /** One AWS API call as IAM judges it: who, which action, on which resource, with which condition keys. */
@@ -238,7 +239,9 @@ export class AwsCallRecorder {
     const auth = String(headers.authorization ?? '');
     const [, principal, service] = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth) ?? [];
     if (!principal || !service) return [];
-    const text = body.toString('utf8');
+    // The SDK gzips large requests where the API allows it (CloudWatch's PutMetricData from 10 KB).
+    const encoding = String(headers['content-encoding'] ?? '');
+    const text = (encoding.includes('gzip') ? gunzipSync(body) : body).toString('utf8');
     const json = (() => {
       try {
         return JSON.parse(text) as Json;
