@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../../concurrency.ts';
 import type { Logger } from '../../logging.ts';
 import { checkReportsSchema } from '../../schemas/checks.ts';
 import { parseMetricBody } from '../../schemas/metrics.ts';
@@ -69,13 +70,10 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       await Promise.all([
         evaluateQuietly(async () => {
           for (const [hostId, list] of accepted.byHost) {
-            // Both run to the end before the post answers, even when one fails: nothing is left
-            // running behind the response.
-            const done = await Promise.allSettled([
+            await allSettledOrThrow([
               evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list),
               recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list),
             ]);
-            for (const d of done) if (d.status === 'rejected') throw d.reason;
           }
         }, req.orgId),
         forwarding && forwardHostPoints(deps, forwarding, monitors, req.orgId, accepted.byHost),

@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../../concurrency.ts';
 import { epochSeconds } from '../../domain/clock.ts';
 import {
   asAnswered,
@@ -81,7 +82,7 @@ async function storedDashboard(deps: EntityDeps, orgId: string, id: string): Pro
 }
 
 export async function getDashboard(deps: EntityDeps, orgId: string, id: string): Promise<Dashboard> {
-  const [found, live] = await Promise.all([storedDashboard(deps, orgId, id), liveNames(deps, orgId)]);
+  const [found, live] = await allSettledOrThrow([storedDashboard(deps, orgId, id), liveNames(deps, orgId)]);
   return asAnswered(found, live);
 }
 

@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../../concurrency.ts';
 import { epochSeconds } from '../../domain/clock.ts';
 import { type Host, type HostStatus, roleRefsOf, rolesFrom } from '../../domain/host.ts';
 import type { Deps } from '../../ports/deps.ts';
@@ -51,7 +52,7 @@ export async function replaceHostRoles(
  * released so a new host may take it.
  */
 export async function retireHosts(deps: Deps, orgId: string, hostIds: string[]): Promise<void> {
-  await Promise.all([...new Set(hostIds)].map((id) => getHost(deps, orgId, id)));
+  await allSettledOrThrow([...new Set(hostIds)].map((id) => getHost(deps, orgId, id)));
   const retiredAt = epochSeconds(deps.clock);
   for (const id of new Set(hostIds)) {
     const host = await modifyHost(

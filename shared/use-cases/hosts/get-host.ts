@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../../concurrency.ts';
 import type { Host } from '../../domain/host.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
@@ -20,5 +21,5 @@ export async function getActiveHost(deps: Deps, orgId: string, hostId: string): 
 
 /** Loads every id first, so an unknown id fails the whole request before anything is written. */
 export async function getActiveHosts(deps: Deps, orgId: string, hostIds: string[]): Promise<Host[]> {
-  return Promise.all([...new Set(hostIds)].map((id) => getActiveHost(deps, orgId, id)));
+  return allSettledOrThrow([...new Set(hostIds)].map((id) => getActiveHost(deps, orgId, id)));
 }

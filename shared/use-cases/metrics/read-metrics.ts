@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../../concurrency.ts';
 import type { Host } from '../../domain/host.ts';
 import type { LatestValues, MetricOwner, MetricPoint } from '../../domain/metrics.ts';
 import { stepFor } from '../../domain/metrics.ts';
@@ -38,7 +39,7 @@ export async function readRoleSeries(
   role: string,
   q: RangeQuery,
 ): Promise<{ hosts: Host[]; series: Record<string, MetricPoint[]> }> {
-  const [, ids] = await Promise.all([
+  const [, ids] = await allSettledOrThrow([
     getRole(deps, orgId, service, role),
     deps.entities.roleMembers.hostIds(orgId, service, role),
   ]);
