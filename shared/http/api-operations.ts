@@ -1,3 +1,4 @@
+import { alertGroupOperations } from './operations/alert-groups.ts';
 import { dashboardOperations } from './operations/dashboards.ts';
 import { embedOperations } from './operations/embeds.ts';
 import { graphOperations } from './operations/graphs.ts';
@@ -25,6 +26,7 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...graphOperations,
     ...monitorOperations,
     ...notificationOperations,
+    ...alertGroupOperations,
     ...dashboardOperations,
     ...embedOperations,
     ...integrationOperations,

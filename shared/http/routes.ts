@@ -104,6 +104,14 @@ export const ROUTES = [
   api('POST', '/downtimes', 'createDowntime'),
   api('PUT', '/downtimes/{downtimeId}', 'updateDowntime'),
   api('DELETE', '/downtimes/{downtimeId}', 'deleteDowntime'),
+  api('GET', '/alert-group-settings', 'listAlertGroupSettings'),
+  api('POST', '/alert-group-settings', 'createAlertGroupSetting'),
+  api('GET', '/alert-group-settings/{settingId}', 'getAlertGroupSetting'),
+  api('PUT', '/alert-group-settings/{settingId}', 'updateAlertGroupSetting'),
+  api('DELETE', '/alert-group-settings/{settingId}', 'deleteAlertGroupSetting'),
+  /** saba's: the groups themselves (Mackerel shows them in its web UI only). */
+  api('GET', '/alert-groups', 'listAlertGroups'),
+  api('GET', '/alert-groups/{alertGroupId}', 'getAlertGroup'),
 
   api('GET', '/aws-integrations', 'listAwsIntegrations'),
   api('POST', '/aws-integrations', 'createAwsIntegration'),

@@ -1,4 +1,5 @@
 import type { Alert, AlertLog } from '../domain/monitoring/alert.ts';
+import type { AlertGroup, AlertGroupSetting, LatestAlertGroup } from '../domain/monitoring/alert-group.ts';
 import type { AlertState } from '../domain/monitoring/alert-state.ts';
 import type {
   AnomalyRoleScores,
@@ -22,6 +23,16 @@ export interface Collection<T extends { id: string }> {
   create(orgId: string, item: T): Promise<boolean>;
   /** Returns false when there was nothing to delete. */
   delete(orgId: string, id: string): Promise<boolean>;
+}
+
+/** Documents written only over the `version` they were read at (absent for version 1). */
+export interface VersionedCollection<T extends { id: string; version: number }> {
+  get(orgId: string, id: string): Promise<T | undefined>;
+  list(orgId: string): Promise<T[]>;
+  /** Writes `item` if the stored version is `item.version - 1` (absent for 1); false otherwise. */
+  save(orgId: string, item: T): Promise<boolean>;
+  /** Deletes if the stored version is still `version`; false otherwise. */
+  remove(orgId: string, id: string, version: number): Promise<boolean>;
 }
 
 export interface Page<T> {
@@ -67,6 +78,15 @@ export interface MonitoringStore {
   channelStatuses: Collection<ChannelStatus>;
   notificationGroups: Collection<NotificationGroup>;
   downtimes: Collection<Downtime>;
+  alertGroupSettings: Collection<AlertGroupSetting>;
+  /**
+   * Alert groups: each setting's latest group under the setting's id (`latest`), and every group as
+   * it last was under its own id (`history`).
+   */
+  alertGroups: {
+    latest: VersionedCollection<LatestAlertGroup>;
+    history: Collection<AlertGroup>;
+  };
   users: Collection<User>;
   /** Role anomaly detection: models, trainings, the checker's per-role state, hosts' newest features. */
   anomaly: {

@@ -50,12 +50,39 @@ const alertEventSchema = z.object({
   consoleUrl: z.string().optional(),
 });
 
-/** One (alert event, channel) delivery, as dispatchAlertEvent queues it. */
+const alertGroupEventSchema = z.object({
+  orgName: z.string(),
+  kind: z.enum(['open', 'renotify', 'close']),
+  at: z.number().int(),
+  group: z.object({
+    id: text,
+    status: text,
+    isOpen: z.boolean(),
+    openedAt: z.number().int(),
+    closedAt: z.number().int().optional(),
+    openAlerts: z.number().int(),
+    alerts: z.number().int(),
+  }),
+  setting: z.object({ id: text, name: z.string(), memo: z.string().optional() }),
+  alert: z
+    .object({
+      id: text,
+      status: text,
+      monitorName: z.string(),
+      hostName: z.string().optional(),
+      service: z.string().optional(),
+      message: z.string().optional(),
+    })
+    .optional(),
+  consoleUrl: z.string().optional(),
+});
+
+/** One (alert or alert group event, channel) delivery, as the dispatchers queue it. */
 export const notificationJobSchema = z.object({
   orgId: text,
   eventId: text,
   channelId: text,
-  event: alertEventSchema,
+  event: z.union([alertGroupEventSchema, alertEventSchema]),
 }) satisfies z.ZodType<NotificationJob>;
 
 const forwardedPointSchema = z.object({

@@ -344,7 +344,7 @@ describe('scale-in without alert storms', () => {
     await check(deps, {
       beforeSilenceAlert: (d, org, ids) => retireTerminatedInstances(d, org, ids, access, retire, noLog),
     });
-    const sent = deps.notifications.jobs.map((j) => j.event.host?.id);
+    const sent = deps.notifications.jobs.map((j) => ('host' in j.event ? j.event.host?.id : undefined));
     expect(sent.filter((h) => hostIds.slice(0, 50).includes(h ?? ''))).toEqual([]);
     expect(sent).toContain(hostIds[50]);
     const retired = (await deps.entities.hosts.getMany('acme', hostIds)).filter((h) => h.isRetired);

@@ -75,7 +75,8 @@ describe('host metric monitors, evaluated on ingest', () => {
       openedAt: T0 + 180,
     });
     expect(deps.notifications.jobs.map((j) => j.event.kind)).toEqual(['open']);
-    expect(deps.notifications.jobs[0]?.event.monitor).toMatchObject({
+    const event = deps.notifications.jobs[0]?.event;
+    expect(event && 'monitor' in event && event.monitor).toMatchObject({
       metric: 'loadavg5',
       operator: '>',
       critical: 4,

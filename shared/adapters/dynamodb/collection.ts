@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Collection } from '../../ports/monitoring-store.ts';
+import type { Collection, VersionedCollection } from '../../ports/monitoring-store.ts';
 import { collectionKeys, collectionPartition } from './keys.ts';
 import { batchGetAll, conditionally, queryAll, type Table } from './table.ts';
 
@@ -52,6 +52,47 @@ export function dynamoCollection<T extends { id: string }>(table: Table, kind: s
             TableName: table.name,
             Key: collectionKeys(orgId, kind, id),
             ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+    },
+  };
+}
+
+/** Like dynamoCollection, with every write conditional on the version the writer read. */
+export function dynamoVersionedCollection<T extends { id: string; version: number }>(
+  table: Table,
+  kind: string,
+): VersionedCollection<T> {
+  const plain = dynamoCollection<T>(table, kind);
+  return {
+    get: plain.get,
+    list: plain.list,
+    save(orgId, value) {
+      const first = value.version === 1;
+      return conditionally(() =>
+        table.doc.send(
+          new PutCommand({
+            TableName: table.name,
+            Item: {
+              ...collectionKeys(orgId, kind, value.id),
+              version: value.version,
+              doc: JSON.stringify(value),
+            },
+            ConditionExpression: first ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(!first && { ExpressionAttributeValues: { ':previous': value.version - 1 } }),
+          }),
+        ),
+      );
+    },
+    remove(orgId, id, version) {
+      return conditionally(() =>
+        table.doc.send(
+          new DeleteCommand({
+            TableName: table.name,
+            Key: collectionKeys(orgId, kind, id),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': version },
           }),
         ),
       );

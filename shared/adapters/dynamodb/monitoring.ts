@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertGroup, AlertGroupSetting, LatestAlertGroup } from '../../domain/monitoring/alert-group.ts';
 import type {
   AnomalyRoleScores,
   AnomalyTraining,
@@ -11,7 +12,7 @@ import type { Channel, ChannelStatus, NotificationGroup } from '../../domain/mon
 import type { Invitation, User } from '../../domain/monitoring/user.ts';
 import type { MonitoringStore } from '../../ports/monitoring-store.ts';
 import { dynamoAlertLogs, dynamoAlertStates, dynamoAlerts } from './alerts.ts';
-import { dynamoCollection } from './collection.ts';
+import { dynamoCollection, dynamoVersionedCollection } from './collection.ts';
 import { checkNameKeys, deliveryKeys } from './keys.ts';
 import { conditionally, type Table } from './table.ts';
 
@@ -96,6 +97,11 @@ export function dynamoMonitoringStore(table: Table): MonitoringStore {
     channelStatuses: dynamoCollection<ChannelStatus>(table, 'CHANNEL_STATUS'),
     notificationGroups: dynamoCollection<NotificationGroup>(table, 'NGROUPS'),
     downtimes: dynamoCollection<Downtime>(table, 'DOWNTIMES'),
+    alertGroupSettings: dynamoCollection<AlertGroupSetting>(table, 'AG_SETTINGS'),
+    alertGroups: {
+      latest: dynamoVersionedCollection<LatestAlertGroup>(table, 'AG_LATEST'),
+      history: dynamoCollection<AlertGroup>(table, 'AG_HISTORY'),
+    },
     users: dynamoCollection<User>(table, 'USERS'),
     anomaly: {
       models: dynamoCollection<StoredHostModel>(table, 'ANOMALY_MODELS'),

@@ -1,4 +1,4 @@
-import type { AlertEvent } from './notification.ts';
+import type { AlertEvent, AlertGroupEvent } from './notification.ts';
 
 const KIND_WORD = {
   open: 'Alert',
@@ -131,6 +131,96 @@ export function slackPayload(e: AlertEvent, mention?: string): Record<string, un
           ...(e.host ? [{ title: 'Host', value: e.host.name, short: true }] : []),
           ...(e.service ? [{ title: 'Service', value: e.service, short: true }] : []),
         ],
+        ts: e.at,
+      },
+    ],
+  };
+}
+
+const GROUP_KIND_WORD = {
+  open: 'Alert group opened',
+  renotify: 'Alert group still open',
+  close: 'Alert group closed',
+} as const;
+
+export function alertGroupLink(e: AlertGroupEvent): string | undefined {
+  return e.consoleUrl ? `${e.consoleUrl.replace(/\/$/, '')}/#/alert-groups/${e.group.id}` : undefined;
+}
+
+/** The alert that opened or closed a group, in one line. */
+function groupAlertLine(e: AlertGroupEvent): string | undefined {
+  const a = e.alert;
+  if (!a) return undefined;
+  const where = a.hostName ? ` on ${a.hostName}` : a.service ? ` on ${a.service}` : '';
+  return `${a.status} ${a.monitorName}${where}${a.message ? `: ${a.message}` : ''}`;
+}
+
+export function alertGroupTitle(e: AlertGroupEvent): string {
+  return `[saba] [${e.orgName}] ${e.group.status}: alert group ${e.setting.name}`;
+}
+
+const alertCount = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
+
+export function alertGroupEmailText(e: AlertGroupEvent): string {
+  const link = alertGroupLink(e);
+  const line = groupAlertLine(e);
+  const lines = [
+    `${GROUP_KIND_WORD[e.kind]}: ${e.setting.name}`,
+    '',
+    `Status:       ${e.group.status}`,
+    `Open alerts:  ${e.group.openAlerts} (of ${alertCount(e.group.alerts)} in the group)`,
+    ...(line ? [`${e.kind === 'close' ? 'Last closed:  ' : 'Alert:        '}${line}`] : []),
+    `Opened:       ${iso(e.group.openedAt)}`,
+    ...(e.group.closedAt !== undefined ? [`Closed:       ${iso(e.group.closedAt)}`] : []),
+    `Alert group:  ${e.group.id}`,
+    ...(link ? [`Link:         ${link}`] : []),
+    ...(e.setting.memo ? ['', e.setting.memo] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** saba's webhook body for `event: "alertGroup"` (Mackerel does not document its own). */
+export function alertGroupWebhookPayload(e: AlertGroupEvent): Record<string, unknown> {
+  return {
+    orgName: e.orgName,
+    event: 'alertGroup',
+    memo: e.setting.memo ?? '',
+    alertGroupSetting: { id: e.setting.id, name: e.setting.name },
+    alertGroup: {
+      id: e.group.id,
+      url: alertGroupLink(e) ?? null,
+      status: e.group.status.toLowerCase(),
+      isOpen: e.group.isOpen,
+      openedAt: e.group.openedAt,
+      ...(e.group.closedAt !== undefined && { closedAt: e.group.closedAt }),
+      statusChangedAt: e.at,
+      openAlerts: e.group.openAlerts,
+      alerts: e.group.alerts,
+    },
+    ...(e.alert && {
+      alert: {
+        id: e.alert.id,
+        status: e.alert.status.toLowerCase(),
+        monitorName: e.alert.monitorName,
+        ...(e.alert.hostName !== undefined && { hostName: e.alert.hostName }),
+        ...(e.alert.service !== undefined && { service: e.alert.service }),
+        ...(e.alert.message !== undefined && { message: e.alert.message }),
+      },
+    }),
+  };
+}
+
+export function alertGroupSlackPayload(e: AlertGroupEvent, mention?: string): Record<string, unknown> {
+  const link = alertGroupLink(e);
+  const line = groupAlertLine(e);
+  return {
+    text: `${mention ? `${mention} ` : ''}${alertGroupTitle(e)}`,
+    attachments: [
+      {
+        color: COLORS[e.group.status as keyof typeof COLORS] ?? COLORS.UNKNOWN,
+        title: `${GROUP_KIND_WORD[e.kind]}: ${e.setting.name} (${e.group.openAlerts} open of ${alertCount(e.group.alerts)})`,
+        ...(link && { title_link: link }),
+        ...(line && { text: line }),
         ts: e.at,
       },
     ],

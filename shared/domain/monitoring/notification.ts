@@ -157,13 +157,43 @@ export function channelsFor(
   return [...channels];
 }
 
-/** One delivery: an alert event to one channel. The event is rendered when the job is made. */
+/** One delivery: an alert or alert group event to one channel. The event is rendered when the job is made. */
 export interface NotificationJob {
   orgId: string;
-  /** Deduplication key with the channel: the alert event's id. */
+  /** Deduplication key with the channel: the event's id. */
   eventId: string;
   channelId: string;
-  event: AlertEvent;
+  event: AlertEvent | AlertGroupEvent;
+}
+
+export const isAlertGroupEvent = (e: AlertEvent | AlertGroupEvent): e is AlertGroupEvent => 'group' in e;
+
+/** An alert group opened, is still open (resent at its setting's interval), or closed. */
+export interface AlertGroupEvent {
+  orgName: string;
+  kind: 'open' | 'renotify' | 'close';
+  at: number;
+  group: {
+    id: string;
+    status: string;
+    isOpen: boolean;
+    openedAt: number;
+    closedAt?: number;
+    /** Alerts open in it now, and every alert it held. */
+    openAlerts: number;
+    alerts: number;
+  };
+  setting: { id: string; name: string; memo?: string };
+  /** The alert whose event opened or closed the group (none on a resend). */
+  alert?: {
+    id: string;
+    status: string;
+    monitorName: string;
+    hostName?: string;
+    service?: string;
+    message?: string;
+  };
+  consoleUrl?: string;
 }
 
 /** Everything a message needs, frozen at the time of the event. */

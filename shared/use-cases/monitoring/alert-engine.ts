@@ -13,6 +13,7 @@ import type { Monitor } from '../../domain/monitoring/monitor.ts';
 import type { AlertEvent } from '../../domain/monitoring/notification.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { dispatchAlertEvent } from '../notifications/dispatch.ts';
+import { changeOf, groupAlertChange } from './alert-groups.ts';
 
 /** One monitor's verdict on one target, ready to be applied to its alert state. */
 export interface Evaluation {
@@ -102,7 +103,7 @@ export const isStale = (s: AlertState, now: number): boolean =>
   s.pending.length > 0 && now - Math.max(...s.pending.map((e) => e.at)) >= PENDING_GRACE_SECONDS;
 
 /**
- * Carries out a stored state's pending effects (alert item, alert log, notification jobs), then
+ * Carries out a stored state's pending effects (alert item, alert log, alert groups, notification jobs), then
  * clears them, or removes the state when it is idle. Every step is idempotent, so a replay after a
  * crash, or by a second checker, repeats nothing anyone can see.
  */
@@ -126,7 +127,9 @@ export async function settleState(
         targetValue: a.value ?? null,
         ...(a.message !== undefined && { message: a.message }),
       });
-    if (effect.notify) await dispatchAlertEvent(deps, orgId, effect, wasCritical || a.status === 'CRITICAL');
+    const inAlertGroup = await groupAlertChange(deps, orgId, changeOf(effect));
+    if (effect.notify)
+      await dispatchAlertEvent(deps, orgId, effect, wasCritical || a.status === 'CRITICAL', inAlertGroup);
   }
   const key = `${state.monitorId}#${state.target}`;
   if (isIdle(state)) await deps.entities.alertStates.remove(orgId, key, state.version);

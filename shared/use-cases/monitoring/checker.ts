@@ -16,6 +16,7 @@ import type { Deps } from '../../ports/deps.ts';
 import type { OutboundHttp } from '../../ports/notifications.ts';
 import { retireAndCloseAlerts } from '../retire-hosts.ts';
 import { applyEvaluations, type Evaluation, isStale, settleState } from './alert-engine.ts';
+import { resendAlertGroups } from './alert-groups.ts';
 import { evaluateAnomalyMonitor } from './anomaly-monitor.ts';
 import { evaluateExpressionMonitor } from './expression-monitor.ts';
 import { probeExternal } from './external-probe.ts';
@@ -113,7 +114,7 @@ async function missingData(
 /**
  * One checker run for one organization: connectivity of every monitored host (silence judged
  * against now − timeout, never against ticks), missing service metrics, external HTTP checks,
- * expressions and role anomaly detection. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
+ * expressions and role anomaly detection; then resends alert groups that are due. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
  * states; then whatever series the service and expression monitors name.
  */
 export async function checkOrganization(
@@ -196,6 +197,7 @@ export async function checkOrganization(
   // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
   const needed = evaluations.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));
   await applyEvaluations(deps, orgId, needed, byKey);
+  await resendAlertGroups(deps, orgId);
   return { hosts: hosts.length, monitors: monitors.length, evaluations: evaluations.length };
 }
 

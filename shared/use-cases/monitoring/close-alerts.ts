@@ -2,6 +2,7 @@ import { type Alert, type AlertTrigger, timeOrderedId } from '../../domain/monit
 import { type AlertState, closingEffect, stateKey } from '../../domain/monitoring/alert-state.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Deps } from '../../ports/deps.ts';
+import { groupAlertChange } from './alert-groups.ts';
 
 const now = (deps: Deps) => Math.floor(deps.clock.now() / 1000);
 
@@ -23,6 +24,20 @@ async function closeAlert(
     trigger,
     monitorId: trigger === 'monitorDelete' ? null : alert.monitorId,
     targetValue: null,
+  });
+  await groupAlertChange(deps, orgId, {
+    kind: 'close',
+    at: effect.at,
+    alert: effect.alert,
+    notify: false,
+    subject: { monitorId: alert.monitorId, services: [], roles: [] },
+    orgName: '',
+    summary: {
+      id: alert.id,
+      status: 'OK',
+      monitorName: (await deps.entities.monitors.get(orgId, alert.monitorId))?.name ?? alert.monitorId,
+      message: reason,
+    },
   });
   return effect.alert;
 }

@@ -1,6 +1,21 @@
 import { createHash } from 'node:crypto';
-import { alertTitle, emailText, slackPayload, webhookPayload } from '../../domain/monitoring/messages.ts';
-import type { Channel, NotificationJob } from '../../domain/monitoring/notification.ts';
+import {
+  alertGroupEmailText,
+  alertGroupSlackPayload,
+  alertGroupTitle,
+  alertGroupWebhookPayload,
+  alertTitle,
+  emailText,
+  slackPayload,
+  webhookPayload,
+} from '../../domain/monitoring/messages.ts';
+import {
+  type AlertEvent,
+  type AlertGroupEvent,
+  type Channel,
+  isAlertGroupEvent,
+  type NotificationJob,
+} from '../../domain/monitoring/notification.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
 import type { EmailSender, OutboundHttp } from '../../ports/notifications.ts';
 import type { ChannelHealth } from './channel-health.ts';
@@ -74,9 +89,29 @@ const isTimeout = (err: unknown): boolean =>
   (err instanceof Error &&
     (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError')));
 
+/** One event's renderings, alert or alert group. */
+function rendered(event: AlertEvent | AlertGroupEvent) {
+  if (isAlertGroupEvent(event)) {
+    const level = event.kind === 'close' ? 'ok' : event.group.status.toLowerCase();
+    return {
+      subject: alertGroupTitle(event),
+      text: alertGroupEmailText(event),
+      webhook: alertGroupWebhookPayload(event),
+      slack: (mentions: Record<string, string | undefined>) => alertGroupSlackPayload(event, mentions[level]),
+    };
+  }
+  const level = event.kind === 'close' ? 'ok' : event.alert.status.toLowerCase();
+  return {
+    subject: alertTitle(event),
+    text: emailText(event),
+    webhook: webhookPayload(event),
+    slack: (mentions: Record<string, string | undefined>) => slackPayload(event, mentions[level]),
+  };
+}
+
 /** What goes out to the channel: a webhook's body carries the delivery id too, Slack's only the header. */
 async function send(deps: EntityDeps, senders: Senders, job: NotificationJob, channel: Channel, id: string) {
-  const event = { ...job.event, ...(senders.consoleUrl && { consoleUrl: senders.consoleUrl }) };
+  const message = rendered({ ...job.event, ...(senders.consoleUrl && { consoleUrl: senders.consoleUrl }) });
   const post = async (url: string, body: unknown) => {
     const answer = await senders.http.request({
       url,
@@ -98,17 +133,15 @@ async function send(deps: EntityDeps, senders: Senders, job: NotificationJob, ch
     case 'email-broadcast': {
       const to = await recipients(deps, job.orgId, channel);
       if (to.length === 0) return false;
-      await senders.email.send({ to, subject: alertTitle(event), text: emailText(event), deliveryId: id });
+      await senders.email.send({ to, subject: message.subject, text: message.text, deliveryId: id });
       return true;
     }
     case 'webhook':
-      await post(channel.url, { ...webhookPayload(event), deliveryId: id });
+      await post(channel.url, { ...message.webhook, deliveryId: id });
       return true;
-    case 'slack': {
-      const level = job.event.kind === 'close' ? 'ok' : (job.event.alert.status.toLowerCase() as 'warning');
-      await post(channel.url, slackPayload(event, channel.mentions[level]));
+    case 'slack':
+      await post(channel.url, message.slack(channel.mentions));
       return true;
-    }
   }
 }
 

@@ -1,6 +1,11 @@
 import { fixedTimeOrderedId } from '../../domain/monitoring/alert.ts';
 import type { AlertStatus } from '../../domain/monitoring/monitor.ts';
-import { afterDelivery, type Channel, type NotificationJob } from '../../domain/monitoring/notification.ts';
+import {
+  afterDelivery,
+  type Channel,
+  isAlertGroupEvent,
+  type NotificationJob,
+} from '../../domain/monitoring/notification.ts';
 import type { EntityDeps } from '../../ports/deps.ts';
 
 /**
@@ -22,13 +27,15 @@ export async function recordDelivery(
     job.orgId,
     afterDelivery(previous, channel.id, { at: now, ok: outcome.ok, detail }),
   );
-  if (outcome.ok) return;
-  await deps.entities.alertLogs.put(job.orgId, job.event.alert.id, {
-    id: fixedTimeOrderedId(job.event.at * 1000 + 1, deliveryId),
+  const event = job.event;
+  // An alert group has no log of its own: its failures show on the channel.
+  if (outcome.ok || isAlertGroupEvent(event)) return;
+  await deps.entities.alertLogs.put(job.orgId, event.alert.id, {
+    id: fixedTimeOrderedId(event.at * 1000 + 1, deliveryId),
     createdAt: now,
-    status: (job.event.kind === 'close' ? 'OK' : job.event.alert.status) as AlertStatus,
+    status: (event.kind === 'close' ? 'OK' : event.alert.status) as AlertStatus,
     trigger: 'notification',
-    monitorId: job.event.monitor.id,
+    monitorId: event.monitor.id,
     targetValue: null,
     message: `Notification to ${channel.type} channel ${channel.name} failed: ${outcome.reason}`,
   });
