@@ -82,6 +82,18 @@ export interface Alert {
   openedAt: number;
   closedAt?: number;
 }
+/** saba's alert group (GET /alert-groups): alerts an alert group setting gathered. */
+export interface AlertGroup {
+  id: string;
+  settingId: string;
+  settingName: string;
+  status: string;
+  isOpen: boolean;
+  openedAt: number;
+  closedAt?: number;
+  openAlerts: Record<string, string>;
+  alertIds: string[];
+}
 /** What drove a host's anomaly score (saba's role anomalies read). */
 export interface AnomalyDriver {
   feature: string;

@@ -1,5 +1,6 @@
 import { api, SignedOut, session } from './api.ts';
 import { h, link, render } from './dom.ts';
+import { alertGroupsView, alertGroupView } from './views/alert-groups.ts';
 import { alertsView, alertView, monitorsView } from './views/alerts.ts';
 import { dashboardsView, dashboardView } from './views/dashboards.ts';
 import { hostView } from './views/host.ts';
@@ -28,6 +29,8 @@ function route(hash: string): View {
   if (first === 'hosts') return () => hostsView();
   if (first === 'alerts' && second) return (r) => alertView(second, r);
   if (first === 'alerts') return () => alertsView();
+  if (first === 'alert-groups' && second) return () => alertGroupView(second);
+  if (first === 'alert-groups') return () => alertGroupsView();
   if (first === 'monitors') return (r) => monitorsView(r);
   if (first === 'dashboards' && second) return (r) => dashboardView(second, r);
   if (first === 'dashboards') return () => dashboardsView();
@@ -45,6 +48,7 @@ async function header(): Promise<void> {
       link('#/services', 'Services'),
       link('#/hosts', 'Hosts'),
       link('#/alerts', 'Alerts'),
+      link('#/alert-groups', 'Alert groups'),
       link('#/monitors', 'Monitors'),
       link('#/dashboards', 'Dashboards'),
     ),

@@ -100,6 +100,8 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
       duration: 1,
       maxCheckAttempts: 1,
     });
+    // The web role's alerts gather in one alert group.
+    await call('POST', '/api/v0/alert-group-settings', { name: 'web fleet', roleScopes: ['shop:web'] });
     // The ingest side sees a new monitor within its 2 s cache (local mode).
     await new Promise((r) => setTimeout(r, 2100));
     await call('POST', '/api/v0/tsdb', [{ hostId: hosts[2], name: 'loadavg5', time: now, value: 1.5 }]);
@@ -246,6 +248,23 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     await row.getByRole('link', { name: 'web-3' }).click();
     await page.locator('[data-open-alerts]').waitFor();
     expect(page.url()).toContain(`#/hosts/${hosts[2]}`);
+  });
+
+  it('lists the open alert group above the alerts, and opens it with its alert', async () => {
+    await page.goto(`${server.url}/#/alerts`);
+    const group = page.locator('tr[data-group-status="open"]');
+    await group.waitFor();
+    expect(await group.count()).toBe(1);
+    expect(await group.textContent()).toContain('web fleet');
+    expect(await group.textContent()).toContain('1 open of 1');
+    await group.getByRole('link', { name: 'web fleet' }).click();
+    const alert = page.locator('section[data-alert-group] tr[data-status="open"]');
+    await alert.waitFor();
+    expect(page.url()).toMatch(/#\/alert-groups\/\w+$/);
+    expect(await page.locator('h1').textContent()).toContain('CRITICAL');
+    expect(await alert.textContent()).toContain('load high');
+    expect(await alert.textContent()).toContain('web-3');
+    await shot('alert-group');
   });
 
   it('shows each channel’s last delivery on the monitors page, and resumes a suspended channel', async () => {

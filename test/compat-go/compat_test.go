@@ -646,3 +646,57 @@ func TestAWSIntegrations(t *testing.T) {
 	_, err = c.FindAWSIntegration(created.ID)
 	apiStatus(t, err, 404)
 }
+
+// What the Terraform provider's mackerel_alert_group_setting does, call for call: create with a
+// name only, read back (no scopes, interval 0), update with a service, a role (`service:role`, the
+// role resource's id) and a monitor and a 60-minute interval, read back, import (list), destroy.
+func TestAlertGroupSettings(t *testing.T) {
+	c := client(t)
+	ok(t, ignoreConflict(c.CreateService(&mackerel.CreateServiceParam{Name: "compat"})))
+	ok(t, ignoreConflict(c.CreateRole("compat", &mackerel.CreateRoleParam{Name: "grouped"})))
+	created := r(c.CreateAlertGroupSetting(&mackerel.AlertGroupSetting{Name: "go alert group"})).ok(t)
+	if created.ID == "" {
+		t.Fatalf("created %+v", created)
+	}
+	got := r(c.GetAlertGroupSetting(created.ID)).ok(t)
+	if got.Name != "go alert group" || got.Memo != "" || len(got.ServiceScopes)+len(got.RoleScopes)+len(got.MonitorScopes) != 0 || got.NotificationInterval != 0 {
+		t.Fatalf("read %+v", got)
+	}
+	monitor := r(c.CreateMonitor(&mackerel.MonitorConnectivity{Type: "connectivity", Name: "go grouped connectivity"})).ok(t)
+	want := &mackerel.AlertGroupSetting{
+		Name:                 "go alert group updated",
+		Memo:                 "This alert group setting is managed by Terraform.",
+		ServiceScopes:        []string{"compat"},
+		RoleScopes:           []string{"compat:grouped"},
+		MonitorScopes:        []string{monitor.MonitorID()},
+		NotificationInterval: 60,
+	}
+	updated := r(c.UpdateAlertGroupSetting(created.ID, want)).ok(t)
+	want.ID = created.ID
+	if !reflect.DeepEqual(updated, want) {
+		t.Fatalf("updated %+v, want %+v", updated, want)
+	}
+	if got := r(c.GetAlertGroupSetting(created.ID)).ok(t); !reflect.DeepEqual(got, want) {
+		t.Fatalf("read %+v, want %+v", got, want)
+	}
+	found := false
+	for _, s := range r(c.FindAlertGroupSettings()).ok(t) {
+		found = found || reflect.DeepEqual(s, want)
+	}
+	if !found {
+		t.Fatalf("%s not listed", created.ID)
+	}
+	_, err := c.UpdateAlertGroupSetting(created.ID, &mackerel.AlertGroupSetting{Name: "x", RoleScopes: []string{"compat:nope"}})
+	apiStatus(t, err, 400)
+	if got := r(c.GetAlertGroupSetting(created.ID)).ok(t); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a refused update changed it: %+v", got)
+	}
+	if d := r(c.DeleteAlertGroupSetting(created.ID)).ok(t); d.ID != created.ID {
+		t.Fatalf("deleted %+v", d)
+	}
+	_, err = c.GetAlertGroupSetting(created.ID)
+	apiStatus(t, err, 404)
+	_, err = c.DeleteAlertGroupSetting(created.ID)
+	apiStatus(t, err, 404)
+	_ = r(c.DeleteMonitor(monitor.MonitorID())).ok(t)
+}

@@ -16,6 +16,7 @@ export const GO_TESTS = [
   'TestMonitorsRoundTripLikeMkr',
   'TestDashboardsPullPushLikeMkr',
   'TestAWSIntegrations',
+  'TestAlertGroupSettings',
 ];
 
 /**

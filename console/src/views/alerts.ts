@@ -1,7 +1,17 @@
-import { type Alert, api, type Channel, type Host, type Monitor, type Point } from '../api.ts';
+import {
+  type Alert,
+  type AlertGroup,
+  api,
+  type Channel,
+  type Host,
+  type Monitor,
+  type Point,
+} from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
 import { formatValue } from '../units.ts';
+import { alertGroupTable } from './alert-groups.ts';
+import { alertTable, hostNames, valueText } from './alert-table.ts';
 import { hostLabel, statusBadge } from './shared.ts';
 
 interface AlertLog {
@@ -13,68 +23,23 @@ interface AlertLog {
   message?: string;
 }
 
-/** Host names by id: live hosts from the list, a retired one read on its own. */
-async function hostNames(ids: string[]): Promise<Map<string, string>> {
-  const { hosts } = await api<{ hosts: Host[] }>('/hosts');
-  const names = new Map(hosts.map((x) => [x.id, hostLabel(x)]));
-  const missing = [...new Set(ids)].filter((id) => !names.has(id)).slice(0, 20);
-  await Promise.all(
-    missing.map(async (id) => {
-      const found = await api<{ host: Host }>(`/hosts/${id}`).catch(() => undefined);
-      if (found) names.set(id, hostLabel(found.host));
-    }),
-  );
-  return names;
-}
-
-const valueText = (v: number | undefined) => (v === undefined ? '' : formatValue(v));
-
-/** Open and recent alerts, newest first: status, value, the monitor, the host by name; each opens its page. */
+/** Open and recent alerts, newest first, after the open alert groups (each opens its page). */
 export async function alertsView(): Promise<Node> {
-  const [{ alerts }, { monitors }] = await Promise.all([
+  const [{ alerts }, { alertGroups }] = await Promise.all([
     api<{ alerts: Alert[] }>('/alerts', { withClosed: 'true', limit: 100 }),
-    api<{ monitors: Monitor[] }>('/monitors'),
+    api<{ alertGroups: AlertGroup[] }>('/alert-groups'),
   ]);
-  const [names, failing] = await Promise.all([
-    hostNames(alerts.flatMap((a) => (a.hostId ? [a.hostId] : []))),
-    failingChannels(),
-  ]);
-  const monitorName = new Map(monitors.map((m) => [m.id, m.name]));
+  const [table, failing] = await Promise.all([alertTable(alerts), failingChannels()]);
+  const open = alertGroups.filter((g) => g.isOpen);
   return h(
     'section',
     {},
     h('h1', {}, 'Alerts'),
     failing,
+    open.length > 0 ? h('h2', {}, 'Open alert groups') : null,
+    open.length > 0 ? alertGroupTable(open) : null,
     alerts.length === 0 ? h('p', { class: 'muted' }, 'No alerts.') : null,
-    h(
-      'table',
-      { class: 'alerts' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['status', 'opened', 'monitor', 'target', 'value', 'message'].map((t) => h('th', {}, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...alerts.map((a) =>
-          h(
-            'tr',
-            { 'data-alert': a.id, 'data-status': a.closedAt ? 'closed' : 'open' },
-            h('td', {}, link(`#/alerts/${a.id}`, a.status), a.closedAt ? ' (closed)' : ''),
-            h('td', {}, when(a.openedAt)),
-            h('td', {}, link(`#/monitors#${a.monitorId}`, monitorName.get(a.monitorId) ?? a.monitorId)),
-            h('td', {}, a.hostId ? link(`#/hosts/${a.hostId}`, names.get(a.hostId) ?? a.hostId) : a.type),
-            h('td', { class: 'number' }, valueText(a.value)),
-            h('td', {}, a.message ?? ''),
-          ),
-        ),
-      ),
-    ),
+    table,
   );
 }
 
