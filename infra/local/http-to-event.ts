@@ -12,7 +12,7 @@ export class BodyTooLargeError extends Error {}
  * The whole body, up to MAX_BODY_BYTES. Past that, the rest is read and thrown away (never kept),
  * then BodyTooLargeError: the connection stays in step, so the client's next request on it works.
  */
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -20,7 +20,21 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
   if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Whether API Gateway would hand the body over as text: a textual media type and no content
+ * encoding. Anything else (OTLP's protobuf, a gzipped body) arrives base64-encoded, as there.
+ */
+export function isTextBody(headers: Record<string, string>): boolean {
+  if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') return false;
+  const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    type === '' ||
+    type.startsWith('text/') ||
+    /^application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript)$/.test(type)
+  );
 }
 
 /** Header names lowercased and repeated values comma-joined, as API Gateway's v2 payload has them. */
@@ -35,13 +49,15 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
 let requests = 0;
 
 /** The API Gateway HTTP API (payload format 2.0) event a Lambda handler would receive for this request. */
-export function toApiEvent(req: IncomingMessage, body: string): ApiEvent {
+export function toApiEvent(req: IncomingMessage, bytes: Buffer): ApiEvent {
   const target = req.url ?? '/';
   const q = target.indexOf('?');
   const rawPath = q === -1 ? target : target.slice(0, q);
   const rawQueryString = q === -1 ? '' : target.slice(q + 1);
   const method = req.method ?? 'GET';
   const headers = headersOf(req);
+  const text = isTextBody(headers);
+  const body = bytes.length === 0 ? '' : bytes.toString(text ? 'utf8' : 'base64');
   const now = Date.now();
   return {
     version: '2.0',
@@ -50,7 +66,7 @@ export function toApiEvent(req: IncomingMessage, body: string): ApiEvent {
     rawQueryString,
     headers,
     ...(body !== '' && { body }),
-    isBase64Encoded: false,
+    isBase64Encoded: body !== '' && !text,
     requestContext: {
       accountId: 'local',
       apiId: 'local',

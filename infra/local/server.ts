@@ -2,13 +2,14 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import type { ApiResult } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
+import { apiKeyOf } from '#shared/http/key-check.ts';
 import { isPublicPath } from '#shared/http/public.ts';
 import { errorResult, toErrorResult } from '#shared/http/reply.ts';
 import { createRouter } from '#shared/http/router.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
 import type { Logger } from '#shared/logging.ts';
 import type { Authentication } from '#shared/use-cases/admin.ts';
-import { BodyTooLargeError, MAX_BODY_BYTES, readBody, toApiEvent } from './http-to-event.ts';
+import { BodyTooLargeError, headersOf, MAX_BODY_BYTES, readBody, toApiEvent } from './http-to-event.ts';
 
 export interface LocalServerParts {
   /** One handler per Lambda function, the very ones the functions export on AWS. */
@@ -56,11 +57,10 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
         bytes = send(res, await publicPaths(path));
         return;
       }
-      const key = req.headers['x-api-key'];
-      const auth = await authorize(Array.isArray(key) ? key[0] : key);
+      const auth = await authorize(apiKeyOf(headersOf(req)));
       if ('denied' in auth) {
         res.setHeader('connection', 'close');
-        bytes = send(res, await handlers.api(toApiEvent(req, ''), lambdaContext('api')));
+        bytes = send(res, await handlers.api(toApiEvent(req, Buffer.alloc(0)), lambdaContext('api')));
         handled = true;
         return;
       }

@@ -11,6 +11,8 @@ export interface Org {
    * For fleets that scale in without retiring their hosts (no cloud integration, no `retire` on stop).
    */
   retireSilentHostsAfterDays?: number;
+  /** How many labeled (OpenTelemetry) series the organization may have; absent, the default (10,000). */
+  labeledSeriesLimit?: number;
   createdAt: number;
 }
 

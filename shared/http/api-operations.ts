@@ -4,6 +4,7 @@ import { embedOperations } from './operations/embeds.ts';
 import { graphOperations } from './operations/graphs.ts';
 import { hostOperations } from './operations/hosts.ts';
 import { integrationOperations } from './operations/integrations.ts';
+import { prometheusOperations } from './operations/labeled.ts';
 import { metadataOperationsByName } from './operations/metadata.ts';
 import { metricReadOperations } from './operations/metric-reads.ts';
 import { monitorOperations } from './operations/monitoring.ts';
@@ -30,4 +31,5 @@ export const apiOperations: Record<ApiOperationName, Operation> & Partial<Record
     ...dashboardOperations,
     ...embedOperations,
     ...integrationOperations,
+    ...prometheusOperations,
   };

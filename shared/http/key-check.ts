@@ -37,6 +37,9 @@ export class KeyCheck {
   }
 }
 
-/** The key of a request, from its (lowercased, API Gateway v2) headers. */
+/**
+ * The key of a request, from its (lowercased, API Gateway v2) headers: `X-Api-Key`, or
+ * `Mackerel-Api-Key`, the header Mackerel's OTLP endpoint takes.
+ */
 export const apiKeyOf = (headers: Record<string, string | undefined> | undefined): string | undefined =>
-  headers?.['x-api-key'];
+  headers?.['x-api-key'] ?? headers?.['mackerel-api-key'];

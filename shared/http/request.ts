@@ -26,6 +26,10 @@ export interface ApiRequest {
   rawBody: string | undefined;
   /** The parsed JSON body; undefined when empty. Malformed JSON is a 400. */
   body(): unknown;
+  /** The body's bytes as sent (binary bodies arrive base64-encoded in the event). */
+  bytes(): Buffer;
+  /** Request headers, names lowercased. */
+  headers: Record<string, string | undefined>;
 }
 
 export function rawBodyOf(event: ApiEvent): string | undefined {
@@ -72,6 +76,9 @@ export function parseJson(text: string | undefined): unknown {
  */
 export const MAX_IDENTIFIER_BYTES = 255;
 
+/** Query parameters that carry expressions (PromQL), not identifiers: any length a URL allows. */
+const EXPRESSION_PARAMETERS = new Set(['query', 'match[]']);
+
 /** A path parameter naming an id that is too long cannot exist (404); any other is a 400. */
 export function assertIdentifiers(params: Record<string, string>, query: Query): void {
   for (const [name, value] of Object.entries(params)) {
@@ -81,7 +88,7 @@ export function assertIdentifiers(params: Record<string, string>, query: Query):
     throw new ValidationError(`Invalid ${name}: longer than ${MAX_IDENTIFIER_BYTES} bytes.`);
   }
   for (const [name, value] of query.entries())
-    if (Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES)
+    if (!EXPRESSION_PARAMETERS.has(name) && Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES)
       throw new ValidationError(`Invalid ${name}: longer than ${MAX_IDENTIFIER_BYTES} bytes.`);
 }
 
@@ -99,5 +106,10 @@ export function toApiRequest(event: ApiEvent, orgId: string, params: Record<stri
       parsed ??= { value: parseJson(rawBody) };
       return parsed.value;
     },
+    bytes() {
+      if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+      return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    },
+    headers: event.headers ?? {},
   };
 }

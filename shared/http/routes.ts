@@ -17,17 +17,20 @@ export interface RouteSpec {
 
 /** Keeps `op` and `fn` as literal types, so a route without an operation fails to compile. */
 const route =
-  <F extends FunctionName>(fn: F) =>
-  <O extends string>(method: Method, path: string, op: O) => ({
+  <F extends FunctionName>(fn: F, prefix = '/api/v0') =>
+  <O extends string>(method: Method, path: string, op: O, permission?: 'read' | 'write') => ({
     method,
-    path: `/api/v0${path}`,
+    path: `${prefix}${path}`,
     op,
-    permission: method === 'GET' ? ('read' as const) : ('write' as const),
+    permission: permission ?? (method === 'GET' ? ('read' as const) : ('write' as const)),
     fn,
   });
 const api = route('api');
 /** The hot path (every agent, every minute) has a function of its own. */
 const ingest = route('ingest');
+/** Prometheus's HTTP API (reads; Grafana POSTs its queries as forms) and OpenTelemetry's OTLP/HTTP. */
+const prometheus = route('api', '/api/v1');
+const otlp = route('ingest', '');
 
 export const ROUTES = [
   api('GET', '/org', 'getOrg'),
@@ -104,6 +107,17 @@ export const ROUTES = [
   api('POST', '/downtimes', 'createDowntime'),
   api('PUT', '/downtimes/{downtimeId}', 'updateDowntime'),
   api('DELETE', '/downtimes/{downtimeId}', 'deleteDowntime'),
+  otlp('POST', '/v1/metrics', 'exportOtlpMetrics'),
+  prometheus('GET', '/query', 'promQuery'),
+  prometheus('POST', '/query', 'promQuery', 'read'),
+  prometheus('GET', '/query_range', 'promQueryRange'),
+  prometheus('POST', '/query_range', 'promQueryRange', 'read'),
+  prometheus('GET', '/series', 'promSeries'),
+  prometheus('POST', '/series', 'promSeries', 'read'),
+  prometheus('GET', '/labels', 'promLabels'),
+  prometheus('POST', '/labels', 'promLabels', 'read'),
+  prometheus('GET', '/label/{labelName}/values', 'promLabelValues'),
+
   api('GET', '/alert-group-settings', 'listAlertGroupSettings'),
   api('POST', '/alert-group-settings', 'createAlertGroupSetting'),
   api('GET', '/alert-group-settings/{settingId}', 'getAlertGroupSetting'),

@@ -6,6 +6,7 @@ import type { Host, HostSummary } from '../domain/host.ts';
 import type { AwsIntegration, CloudResourceRecord } from '../domain/integrations/aws-integration.ts';
 import type { Org } from '../domain/org.ts';
 import type { MetadataEntry, MetadataTarget, Role, Service } from '../domain/service.ts';
+import type { LabeledSeriesIndex } from './labeled-series.ts';
 import type { Collection, MonitoringStore } from './monitoring-store.ts';
 
 /**
@@ -13,6 +14,8 @@ import type { Collection, MonitoringStore } from './monitoring-store.ts';
  * so every multi-item change is ordered to be safe to retry.
  */
 export interface EntityStore extends MonitoringStore {
+  /** Labeled metrics' series (OpenTelemetry's), by name and by label. */
+  labeledSeries: LabeledSeriesIndex;
   orgs: {
     get(orgId: string): Promise<Org | undefined>;
     /** Fails with ConflictError if the organization exists. */

@@ -8,6 +8,7 @@ import { dynamoCollection } from './collection.ts';
 import { dynamoAnnotations, dynamoGraphDefs } from './graphs.ts';
 import { dynamoHosts, dynamoRoleMembers } from './hosts.ts';
 import { embedSecretKeys } from './keys.ts';
+import { dynamoLabeledSeries } from './labeled-series.ts';
 import { dynamoMetadata } from './metadata.ts';
 import { dynamoMonitoringStore } from './monitoring.ts';
 import { dynamoApiKeys, dynamoOrgs } from './orgs-and-keys.ts';
@@ -22,6 +23,7 @@ export function dynamoEntityStore(
   const table = { doc, name: tableName, ...options };
   return {
     orgs: dynamoOrgs(table),
+    labeledSeries: dynamoLabeledSeries(table),
     apiKeys: dynamoApiKeys(table),
     hosts: dynamoHosts(table),
     roleMembers: dynamoRoleMembers(table),

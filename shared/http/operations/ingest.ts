@@ -23,6 +23,7 @@ import {
 import type { MonitorDirectory } from '../../use-cases/monitoring/monitor-directory.ts';
 import type { ApiResult } from '../event.ts';
 import { success } from '../reply.ts';
+import { exportOtlpMetrics } from './labeled.ts';
 import { type Operation, param } from './operation.ts';
 
 export interface IngestParts {
@@ -93,6 +94,7 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       ]);
       return stored(accepted.stored, accepted.dropped);
     },
+    exportOtlpMetrics,
     reportChecks: async (req, deps) => {
       await reportChecks(deps, req.orgId, parseBody(checkReportsSchema, req.body()).reports);
       return success();
