@@ -13,6 +13,7 @@ const USAGE = `saba — administration (organizations, API keys and users; Macke
 Usage: saba <command> [options]
   orgs create <name> [--display-name TEXT] [--default-status working|standby|maintenance|poweroff]
   orgs set <name> --retire-silent-after-days N        retire hosts silent N days (0: never, the default)
+  orgs set <name> --labeled-series-limit N            at most N OpenTelemetry series (0: the default, 10,000)
   orgs list
   keys create [--org NAME] [--read-only] [--name TEXT]   prints the new key once
   keys list   [--org NAME]
@@ -35,6 +36,7 @@ const { values, positionals } = parseArgs({
     authority: { type: 'string', default: 'manager' },
     'default-status': { type: 'string' },
     'retire-silent-after-days': { type: 'string' },
+    'labeled-series-limit': { type: 'string' },
     'data-dir': { type: 'string' },
     table: { type: 'string' },
     stack: { type: 'string' },
@@ -73,14 +75,24 @@ async function run(): Promise<number> {
     case 'orgs set': {
       if (!arg) return usage('orgs set needs a name');
       const days = values['retire-silent-after-days'];
-      if (days === undefined || !/^\d+$/.test(days))
-        return usage('orgs set needs --retire-silent-after-days N');
-      const org = await updateOrgSettings(deps, arg, { retireSilentHostsAfterDays: Number(days) });
-      console.log(
-        org.retireSilentHostsAfterDays
-          ? `${org.id}: hosts silent ${org.retireSilentHostsAfterDays} days are retired`
-          : `${org.id}: silent hosts are never retired`,
-      );
+      const limit = values['labeled-series-limit'];
+      if (
+        (days === undefined && limit === undefined) ||
+        [days, limit].some((v) => v !== undefined && !/^\d+$/.test(v))
+      )
+        return usage('orgs set needs --retire-silent-after-days N or --labeled-series-limit N');
+      const org = await updateOrgSettings(deps, arg, {
+        ...(days !== undefined && { retireSilentHostsAfterDays: Number(days) }),
+        ...(limit !== undefined && { labeledSeriesLimit: Number(limit) }),
+      });
+      if (days !== undefined)
+        console.log(
+          org.retireSilentHostsAfterDays
+            ? `${org.id}: hosts silent ${org.retireSilentHostsAfterDays} days are retired`
+            : `${org.id}: silent hosts are never retired`,
+        );
+      if (limit !== undefined)
+        console.log(`${org.id}: at most ${org.labeledSeriesLimit ?? 10_000} labeled series`);
       return 0;
     }
     case 'orgs list':

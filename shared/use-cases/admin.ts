@@ -30,20 +30,32 @@ export async function createOrg(
   return org;
 }
 
-/** Organization settings that Mackerel has no API for; `retireSilentHostsAfterDays: 0` turns retirement off. */
+/**
+ * Organization settings that Mackerel has no API for: `retireSilentHostsAfterDays` (0 turns
+ * retirement off) and `labeledSeriesLimit` (how many OpenTelemetry series; 0 restores the default).
+ */
 export async function updateOrgSettings(
   deps: EntityDeps,
   orgId: string,
-  settings: { retireSilentHostsAfterDays?: number },
+  settings: { retireSilentHostsAfterDays?: number; labeledSeriesLimit?: number },
 ): Promise<Org> {
   const org = await deps.entities.orgs.get(orgId);
   if (!org) throw new NotFoundError(`Organization ${orgId} does not exist.`);
   const days = settings.retireSilentHostsAfterDays;
   if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > 3650))
     throw new ValidationError('retireSilentHostsAfterDays must be a whole number of days, 0 (off) to 3650.');
-  const { retireSilentHostsAfterDays: _old, ...rest } = org;
-  const next: Org =
-    days === undefined ? org : { ...rest, ...(days > 0 && { retireSilentHostsAfterDays: days }) };
+  const limit = settings.labeledSeriesLimit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 10_000_000))
+    throw new ValidationError('labeledSeriesLimit must be a whole number, 0 (the default) to 10,000,000.');
+  let next: Org = org;
+  if (days !== undefined) {
+    const { retireSilentHostsAfterDays: _old, ...rest } = next;
+    next = { ...rest, ...(days > 0 && { retireSilentHostsAfterDays: days }) };
+  }
+  if (limit !== undefined) {
+    const { labeledSeriesLimit: _old, ...rest } = next;
+    next = { ...rest, ...(limit > 0 && { labeledSeriesLimit: limit }) };
+  }
   await deps.entities.orgs.update(next);
   return next;
 }

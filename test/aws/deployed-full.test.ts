@@ -1,6 +1,9 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULES } from '#shared/schemas/jobs.ts';
 import { runAgentLoad } from '../compat/agent-load.ts';
@@ -90,6 +93,35 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
       h.front.accessLog.some((l) => JSON.parse(l).p === '/api/v0/tsdb' && JSON.parse(l).s === '200'),
     ).toBe(true);
     expect(h.front.accessLog.join('\n')).not.toContain(acme);
+  });
+
+  it('takes OpenTelemetry metrics at /v1/metrics (protobuf, gzipped: binary through the front) and answers PromQL at /api/v1', async () => {
+    const exporter = new OTLPMetricExporter({
+      url: `${h.front.url}/v1/metrics`,
+      headers: { 'Mackerel-Api-Key': acme },
+      compression: 'gzip' as never,
+    });
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+      readers: [reader],
+    });
+    const orders = provider.getMeter('e2e').createCounter('checkout.orders');
+    orders.add(3, { region: 'eu' });
+    orders.add(4, { region: 'us' });
+    await provider.forceFlush();
+    await provider.shutdown();
+    const answer = await callFront(
+      h.front.url,
+      acme,
+      'GET',
+      `/api/v1/query?${new URLSearchParams({ query: 'sum(checkout.orders)' })}`,
+    );
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.data.result.map((r: { value: [number, string] }) => r.value[1])).toEqual(['7']);
+    expect(
+      h.front.accessLog.some((l) => JSON.parse(l).p === '/v1/metrics' && JSON.parse(l).s === '200'),
+    ).toBe(true);
   });
 
   it('takes the agent-like load on both targets, the local server and the harness', {

@@ -634,9 +634,65 @@ export function matchesEmpty(m: Matcher): boolean {
   }
 }
 
+const GROUPING_KEYWORDS = /^(by|without|on|ignoring|group_left|group_right)$/i;
+
+/**
+ * Mackerel writes OpenTelemetry's dotted names bare (`nginx.connections_current{state="active"}`,
+ * `sum by (http.method) (...)`); Prometheus quotes them (`{"nginx.connections_current", ...}`).
+ * Rewrites the former into the latter, outside string literals, so both read the same.
+ */
+export function quoteDottedNames(query: string): string {
+  let out = '';
+  let braces = 0;
+  let groupingParens = 0;
+  let lastWord = '';
+  for (let i = 0; i < query.length; ) {
+    const c = query[i] as string;
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < query.length && query[j] !== c) j += query[j] === '\\' && c !== '`' ? 2 : 1;
+      out += query.slice(i, j + 1);
+      i = j + 1;
+      lastWord = '';
+      continue;
+    }
+    const word = /^[a-zA-Z_:][a-zA-Z0-9_:.]*/.exec(query.slice(i))?.[0];
+    const previous = out.match(/[a-zA-Z0-9_.]$/);
+    if (word && !previous) {
+      i += word.length;
+      const next = query.slice(i).trimStart()[0];
+      if (!word.includes('.')) out += word;
+      else if (braces > 0 || groupingParens > 0) out += JSON.stringify(word);
+      else if (next === '{') {
+        const open = query.indexOf('{', i);
+        const empty = /^\{\s*\}/.test(query.slice(open));
+        out += `{${JSON.stringify(word)}${empty ? '' : ','}`;
+        i = open + 1;
+        braces++;
+        if (empty) {
+          i = query.indexOf('}', open) + 1;
+          out += '}';
+          braces--;
+        }
+      } else out += `{${JSON.stringify(word)}}`;
+      lastWord = word;
+      continue;
+    }
+    if (c === '{') braces++;
+    else if (c === '}') braces = Math.max(0, braces - 1);
+    else if (c === '(' && GROUPING_KEYWORDS.test(lastWord)) groupingParens++;
+    else if (c === ')' && groupingParens > 0) groupingParens--;
+    if (!/\s/.test(c)) lastWord = /[a-zA-Z_]/.test(c) ? lastWord : '';
+    out += c;
+    i++;
+  }
+  return out;
+}
+
 /** Parses a query, checking it as Prometheus's parser does; throws PromQLParseError. */
-export function parsePromQL(query: string): Expr {
-  if (query.trim() === '') throw new PromQLParseError('no expression found in input');
+export function parsePromQL(text: string): Expr {
+  if (text.trim() === '') throw new PromQLParseError('no expression found in input');
+  const query = text.includes('.') ? quoteDottedNames(text) : text;
   const tree = parser.parse(query);
   const reader = new Reader(query);
   let error: SyntaxNode | undefined;
