@@ -4,6 +4,7 @@ import { createIngestOperations } from '../http/operations/ingest.ts';
 import type { Logger } from '../logging.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Forwarding } from '../use-cases/forwarding/forward-metrics.ts';
+import { KnownSeries } from '../use-cases/labeled/known-series.ts';
 import { WritableOwners } from '../use-cases/metrics/writable-owners.ts';
 import { MonitorDirectory } from '../use-cases/monitoring/monitor-directory.ts';
 
@@ -31,6 +32,7 @@ export function createIngestHandler(deps: Deps, settings: IngestSettings): HttpH
     monitors: new MonitorDirectory(settings.monitorCacheMs, owners.hosts),
     logger: settings.logger,
     forwarding: settings.forwarding,
+    knownSeries: new KnownSeries(),
   });
   return createHttpHandler(operations, deps, {
     logger: settings.logger,

@@ -8,6 +8,7 @@ import {
   forwardHostPoints,
   forwardServicePoints,
 } from '../../use-cases/forwarding/forward-metrics.ts';
+import type { KnownSeries } from '../../use-cases/labeled/known-series.ts';
 import {
   type DroppedPoints,
   postHostMetrics,
@@ -23,7 +24,7 @@ import {
 import type { MonitorDirectory } from '../../use-cases/monitoring/monitor-directory.ts';
 import type { ApiResult } from '../event.ts';
 import { success } from '../reply.ts';
-import { exportOtlpMetrics } from './labeled.ts';
+import { otlpExport } from './labeled.ts';
 import { type Operation, param } from './operation.ts';
 
 export interface IngestParts {
@@ -32,6 +33,8 @@ export interface IngestParts {
   logger: Logger;
   /** Mirroring to CloudWatch, when it is on. */
   forwarding?: Forwarding | undefined;
+  /** Labeled series this process has seen indexed. */
+  knownSeries: KnownSeries;
 }
 
 /**
@@ -57,7 +60,7 @@ function stored(count: number, dropped: DroppedPoints): ApiResult {
  * 5xx would only make the agent send them again); a failed forward fails the post, so the agent
  * sends it again.
  */
-export function createIngestOperations({ owners, monitors, logger, forwarding }: IngestParts) {
+export function createIngestOperations({ owners, monitors, logger, forwarding, knownSeries }: IngestParts) {
   const evaluateQuietly = async (work: () => Promise<void>, org: string) => {
     try {
       await work();
@@ -94,7 +97,7 @@ export function createIngestOperations({ owners, monitors, logger, forwarding }:
       ]);
       return stored(accepted.stored, accepted.dropped);
     },
-    exportOtlpMetrics,
+    exportOtlpMetrics: otlpExport(knownSeries),
     reportChecks: async (req, deps) => {
       await reportChecks(deps, req.orgId, parseBody(checkReportsSchema, req.body()).reports);
       return success();

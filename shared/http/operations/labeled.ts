@@ -10,6 +10,7 @@ import {
   otlpEncodingOf,
 } from '../../schemas/otlp.ts';
 import { DEFAULT_LABELED_SERIES_LIMIT, ingestOtlp } from '../../use-cases/labeled/ingest-otlp.ts';
+import type { KnownSeries } from '../../use-cases/labeled/known-series.ts';
 import {
   instantQuery,
   labelNames,
@@ -32,30 +33,36 @@ const binary = (statusCode: number, out: { body: Buffer | string; contentType: s
         isBase64Encoded: true,
       };
 
-/** `POST /v1/metrics`: OTLP/HTTP, answered in OTLP's shape (a Status on failure, in the request's encoding). */
-export const exportOtlpMetrics: Operation = async (req, deps) => {
-  let encoding: OtlpEncoding = 'json';
-  try {
-    encoding = otlpEncodingOf(req.headers['content-type']);
-    const request = decodeOtlpMetrics(req.bytes(), encoding, req.headers['content-encoding']);
-    const org = await deps.entities.orgs.get(req.orgId);
-    const result = await ingestOtlp(
-      deps,
-      req.orgId,
-      request,
-      org?.labeledSeriesLimit ?? DEFAULT_LABELED_SERIES_LIMIT,
-    );
-    return {
-      ...binary(200, encodeOtlpResponse(encoding, result.rejected, result.errorMessage)),
-      logFields: { points: result.accepted, ...(result.rejected > 0 && { rejected: result.rejected }) },
-      ...(result.rejected > 0 && { logLevel: 'warn' as const }),
-    };
-  } catch (err) {
-    if (!(err instanceof HttpError) || err.status >= 500) throw err;
-    // gRPC's INVALID_ARGUMENT (3), or RESOURCE_EXHAUSTED (8) for a body over the limit.
-    return binary(err.status, encodeOtlpStatus(encoding, err.status === 413 ? 8 : 3, err.message));
-  }
-};
+/**
+ * `POST /v1/metrics`: OTLP/HTTP, answered in OTLP's shape (a Status on failure, in the request's
+ * encoding). `known` is the process's cache of indexed series.
+ */
+export const otlpExport =
+  (known: KnownSeries): Operation =>
+  async (req, deps) => {
+    let encoding: OtlpEncoding = 'json';
+    try {
+      encoding = otlpEncodingOf(req.headers['content-type']);
+      const request = decodeOtlpMetrics(req.bytes(), encoding, req.headers['content-encoding']);
+      const org = await deps.entities.orgs.get(req.orgId);
+      const result = await ingestOtlp(
+        deps,
+        known,
+        req.orgId,
+        request,
+        org?.labeledSeriesLimit ?? DEFAULT_LABELED_SERIES_LIMIT,
+      );
+      return {
+        ...binary(200, encodeOtlpResponse(encoding, result.rejected, result.errorMessage)),
+        logFields: { points: result.accepted, ...(result.rejected > 0 && { rejected: result.rejected }) },
+        ...(result.rejected > 0 && { logLevel: 'warn' as const }),
+      };
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      // gRPC's INVALID_ARGUMENT (3), or RESOURCE_EXHAUSTED (8) for a body over the limit.
+      return binary(err.status, encodeOtlpStatus(encoding, err.status === 413 ? 8 : 3, err.message));
+    }
+  };
 
 /** Prometheus's API parameters: the query string, or a form body (Grafana POSTs its queries). */
 function params(req: ApiRequest): URLSearchParams {

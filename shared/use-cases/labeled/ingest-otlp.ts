@@ -3,6 +3,7 @@ import { type LabeledPoint, type OtlpRequest, pointsOf } from '../../domain/labe
 import type { MetricOwner } from '../../domain/metrics.ts';
 import { windowVerdict } from '../../domain/metrics.ts';
 import type { Deps } from '../../ports/deps.ts';
+import type { KnownSeries } from './known-series.ts';
 
 /** How many labeled series an organization may have unless its settings say otherwise. */
 export const DEFAULT_LABELED_SERIES_LIMIT = 10_000;
@@ -25,6 +26,7 @@ export interface OtlpIngestResult {
  */
 export async function ingestOtlp(
   deps: Deps,
+  cache: KnownSeries,
   orgId: string,
   request: OtlpRequest,
   seriesLimit: number,
@@ -39,9 +41,10 @@ export async function ingestOtlp(
   });
   const bySeries = new Map<string, LabeledPoint[]>();
   for (const p of inWindow) bySeries.set(p.series.id, [...(bySeries.get(p.series.id) ?? []), p]);
-  const ids = [...bySeries.keys()];
-  const known = ids.length > 0 ? await deps.entities.labeledSeries.known(orgId, ids) : new Set<string>();
-  const fresh = ids
+  const unseen = cache.unknown(orgId, [...bySeries.keys()]);
+  const known =
+    unseen.length > 0 ? await deps.entities.labeledSeries.known(orgId, unseen) : new Set<string>();
+  const fresh = unseen
     .filter((id) => !known.has(id))
     .map((id) => (bySeries.get(id) as LabeledPoint[])[0]?.series);
   const admitted = await deps.entities.labeledSeries.add(
@@ -49,6 +52,7 @@ export async function ingestOtlp(
     fresh.filter((s) => s !== undefined),
     seriesLimit,
   );
+  cache.remember(orgId, [...known, ...admitted]);
   for (const s of fresh)
     if (s && !admitted.has(s.id)) {
       reject(`the organization's limit of ${seriesLimit} labeled series`, bySeries.get(s.id)?.length ?? 0);
