@@ -8,9 +8,20 @@ import { toErrorResult } from './reply.ts';
 export function mackerelErrors(logger: Logger): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: async (request) => {
-      request.response = toErrorResult(request.error, (msg, err) => logger.error(msg, err));
+      const result = toErrorResult(request.error, (msg, err) => logger.error(msg, err));
+      request.response = request.event.rawPath.startsWith('/api/v1/') ? prometheusShaped(result) : result;
     },
   };
+}
+
+/**
+ * Prometheus's API (`/api/v1/…`) fails in Prometheus's shape, which its clients (Grafana) read:
+ * `{"status":"error","errorType":…,"error":"…"}`, the status kept.
+ */
+function prometheusShaped(result: ApiResult): ApiResult {
+  const message = (JSON.parse(result.body) as { error?: { message?: string } }).error?.message ?? 'error';
+  const errorType = result.statusCode === 400 ? 'bad_data' : result.statusCode >= 500 ? 'internal' : 'client_error';
+  return { ...result, body: JSON.stringify({ status: 'error', errorType, error: message }) };
 }
 
 /** Answers smaller than this are sent as they are: gzip would save little. */
