@@ -20,7 +20,8 @@ export function mackerelErrors(logger: Logger): MiddlewareObj<ApiEvent, ApiResul
  */
 function prometheusShaped(result: ApiResult): ApiResult {
   const message = (JSON.parse(result.body) as { error?: { message?: string } }).error?.message ?? 'error';
-  const errorType = result.statusCode === 400 ? 'bad_data' : result.statusCode >= 500 ? 'internal' : 'client_error';
+  const errorType =
+    result.statusCode === 400 ? 'bad_data' : result.statusCode >= 500 ? 'internal' : 'client_error';
   return { ...result, body: JSON.stringify({ status: 'error', errorType, error: message }) };
 }
 

@@ -24,6 +24,7 @@ const alertEventSchema = z.object({
     message: z.string().optional(),
     reason: z.string().optional(),
     trigger: text,
+    series: z.object({ name: z.string(), labels: z.record(z.string(), z.string()) }).optional(),
   }),
   monitor: z.object({
     id: text,
@@ -35,6 +36,7 @@ const alertEventSchema = z.object({
     critical: z.number().nullish(),
     duration: z.number().optional(),
     memo: z.string().optional(),
+    query: z.string().optional(),
   }),
   host: z
     .object({

@@ -115,6 +115,15 @@ const expression = z.object({
   evaluateBackwardMinutes: int(2, 10).nullish(),
 });
 
+const query = z.object({
+  type: z.literal('query'),
+  ...common,
+  ...thresholds,
+  query: z.string().min(1).max(4096),
+  legend: z.string().max(255).nullish(),
+  evaluateBackwardMinutes: int(1, 10).nullish(),
+});
+
 const sensitivity = z.enum(SENSITIVITIES).nullish();
 const anomalyDetection = z.object({
   type: z.literal('anomalyDetection'),
@@ -133,6 +142,7 @@ const monitorSchema = z.discriminatedUnion('type', [
   external,
   expression,
   anomalyDetection,
+  query,
 ]);
 
 /** Drops null and undefined members, so the stored monitor holds only what was set. */

@@ -700,3 +700,55 @@ func TestAlertGroupSettings(t *testing.T) {
 	apiStatus(t, err, 404)
 	_ = r(c.DeleteMonitor(monitor.MonitorID())).ok(t)
 }
+
+// Query monitors through client-go, as the Terraform provider's `query` block and mkr use them:
+// created, listed and read back as *MonitorQuery with every field, updated, deleted; a query that
+// does not parse is a 400.
+func TestQueryMonitor(t *testing.T) {
+	c := client(t)
+	backward := uint64(3)
+	want := &mackerel.MonitorQuery{
+		Type:                    "query",
+		Name:                    "go queue backlog",
+		Memo:                    "labeled metrics",
+		Query:                   `sum by (queue) (queue.depth{service.name="mailer"})`,
+		Legend:                  "queue {{queue}}",
+		Operator:                ">",
+		Warning:                 f(50),
+		Critical:                f(100),
+		NotificationInterval:    30,
+		EvaluateBackwardMinutes: &backward,
+	}
+	created := r(c.CreateMonitor(want)).ok(t).(*mackerel.MonitorQuery)
+	if created.ID == "" {
+		t.Fatalf("created %+v", created)
+	}
+	want.ID = created.ID
+	if !reflect.DeepEqual(created, want) {
+		t.Fatalf("created %+v, want %+v", created, want)
+	}
+	got, ok := r(c.GetMonitor(created.ID)).ok(t).(*mackerel.MonitorQuery)
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("read %+v, want %+v", got, want)
+	}
+	listed := false
+	for _, m := range r(c.FindMonitors()).ok(t) {
+		if q, ok := m.(*mackerel.MonitorQuery); ok && reflect.DeepEqual(q, want) {
+			listed = true
+		}
+	}
+	if !listed {
+		t.Fatalf("%s not listed as a query monitor", created.ID)
+	}
+	want.Critical = nil
+	want.Legend = ""
+	updated := r(c.UpdateMonitor(created.ID, want)).ok(t).(*mackerel.MonitorQuery)
+	if !reflect.DeepEqual(updated, want) {
+		t.Fatalf("updated %+v, want %+v", updated, want)
+	}
+	_, err := c.UpdateMonitor(created.ID, &mackerel.MonitorQuery{Type: "query", Name: "x", Query: "sum(", Operator: ">", Warning: f(1)})
+	apiStatus(t, err, 400)
+	if d := r(c.DeleteMonitor(created.ID)).ok(t); d.MonitorID() != created.ID {
+		t.Fatalf("deleted %+v", d)
+	}
+}

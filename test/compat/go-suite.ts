@@ -17,6 +17,7 @@ export const GO_TESTS = [
   'TestDashboardsPullPushLikeMkr',
   'TestAWSIntegrations',
   'TestAlertGroupSettings',
+  'TestQueryMonitor',
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { Alert, AlertTrigger, AlertType } from './alert.ts';
+import type { Alert, AlertSeries, AlertTrigger, AlertType } from './alert.ts';
 import type { AlertStatus } from './monitor.ts';
 import type { AlertEvent, EventKind } from './notification.ts';
 
@@ -14,6 +14,8 @@ export interface AlertState {
   target: string;
   hostId?: string;
   service?: string;
+  /** A query monitor's series (its key is the target's aspect). */
+  series?: AlertSeries;
   status: AlertStatus;
   attempts: number;
   alertId?: string;
@@ -61,8 +63,17 @@ export interface TransitionPolicy {
   newAlertId: () => string;
 }
 
-/** What a monitor watches; `aspect` tells apart two conditions of one target (a service's missing data). */
-export type Target = { monitorId: string; hostId?: string; service?: string; aspect?: string };
+/**
+ * What a monitor watches; `aspect` tells apart two conditions of one target (a service's missing
+ * data) or a query monitor's series; `series` names that series (not part of the key).
+ */
+export type Target = {
+  monitorId: string;
+  hostId?: string;
+  service?: string;
+  aspect?: string;
+  series?: AlertSeries;
+};
 
 export const targetKey = (t: Target): string =>
   (t.hostId !== undefined
@@ -86,6 +97,7 @@ function idleState(target: Target): AlertState {
     target: targetKey(target),
     ...(target.hostId !== undefined && { hostId: target.hostId }),
     ...(target.service !== undefined && { service: target.service }),
+    ...(target.series !== undefined && { series: target.series }),
     status: 'OK',
     attempts: 0,
     version: 0,
@@ -195,6 +207,7 @@ function alertOf(s: AlertState, target: Target, policy: TransitionPolicy, overri
     type: policy.alertType,
     ...(target.hostId !== undefined && { hostId: target.hostId }),
     ...(target.service !== undefined && { service: target.service }),
+    ...((target.series ?? s.series) !== undefined && { series: target.series ?? s.series }),
     ...(s.value !== undefined && { value: s.value }),
     ...(s.message !== undefined && { message: s.message }),
     openedAt: s.openedAt as number,

@@ -8,7 +8,14 @@ export type AlertType =
   | 'external'
   | 'expression'
   | 'anomalyDetection'
+  | 'query'
   | 'check';
+
+/** The series a query monitor's alert is about, as Mackerel's API shows it. */
+export interface AlertSeries {
+  name: string;
+  labels: Record<string, string>;
+}
 
 export interface Alert {
   id: string;
@@ -18,6 +25,8 @@ export interface Alert {
   hostId?: string;
   /** The service a service or external monitor watches (not shown by the API; used for routing). */
   service?: string;
+  /** A query monitor's series. */
+  series?: AlertSeries;
   value?: number;
   message?: string;
   reason?: string;

@@ -35,7 +35,13 @@ export function alertLink(e: AlertEvent): string | undefined {
 /** One line a person reads first: status, subject, organization. */
 export function alertTitle(e: AlertEvent): string {
   const status = e.kind === 'close' ? 'OK' : e.alert.status;
-  const target = e.host ? ` on ${e.host.name}` : e.service ? ` on ${e.service}` : '';
+  const target = e.host
+    ? ` on ${e.host.name}`
+    : e.service
+      ? ` on ${e.service}`
+      : e.alert.series && e.alert.message
+        ? ` on ${e.alert.message}`
+        : '';
   return `[saba] [${e.orgName}] ${status}: ${e.monitor.name}${target}`;
 }
 
@@ -50,6 +56,10 @@ export function emailText(e: AlertEvent): string {
       ? [`Roles:        ${e.host.roles.map((r) => `${r.service}:${r.role}`).join(', ')}`]
       : []),
     ...(e.service ? [`Service:      ${e.service}`] : []),
+    ...(e.alert.series
+      ? [`Series:       ${e.alert.message ?? e.alert.series.name} ${JSON.stringify(e.alert.series.labels)}`]
+      : []),
+    ...(e.monitor.query ? [`Query:        ${e.monitor.query}`] : []),
     ...(e.alert.value !== undefined ? [`Value:        ${formatNumber(e.alert.value)}`] : []),
     ...(e.monitor.operator && threshold(e) !== undefined && e.kind !== 'close'
       ? [`Threshold:    ${e.monitor.operator} ${formatNumber(threshold(e) as number)} (${e.alert.status})`]
@@ -92,6 +102,7 @@ export function webhookPayload(e: AlertEvent): Record<string, unknown> {
       },
     }),
     ...(e.service && { service: { name: e.service } }),
+    ...(e.alert.series && { metric: { name: e.alert.series.name, labels: e.alert.series.labels } }),
     alert: {
       id: a.id,
       url: alertLink(e) ?? null,

@@ -9,10 +9,11 @@ export const MONITOR_TYPES = [
   'external',
   'expression',
   'anomalyDetection',
+  'query',
 ] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 /** Types Mackerel has that saba refuses with a clear 400 rather than storing a monitor it never runs. */
-export const UNSUPPORTED_MONITOR_TYPES = ['query'] as const;
+export const UNSUPPORTED_MONITOR_TYPES = [] as const;
 
 export type Operator = '>' | '<';
 export type AlertStatus = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -103,6 +104,19 @@ export interface AnomalyDetectionMonitor extends MonitorCommon {
   trainingPeriodFrom?: number;
 }
 
+/**
+ * A PromQL query over labeled metrics, evaluated every minute: each series of its result is a
+ * target of its own (one alert per series), judged by the thresholds.
+ */
+export interface QueryMonitor extends MonitorCommon, Thresholds {
+  type: 'query';
+  query: string;
+  /** Legend template (`{{label}}`) naming each series in alerts and graphs. */
+  legend?: string;
+  /** Each series' newest value within this many minutes is judged (default 1: the value now). */
+  evaluateBackwardMinutes?: number;
+}
+
 /** Made on demand by the first report of a check name; listed under /monitoring/checks only. */
 export interface CheckMonitor {
   type: 'check';
@@ -116,7 +130,8 @@ export type ApiMonitor =
   | ServiceMetricMonitor
   | ExternalMonitor
   | ExpressionMonitor
-  | AnomalyDetectionMonitor;
+  | AnomalyDetectionMonitor
+  | QueryMonitor;
 export type Monitor = ApiMonitor | CheckMonitor;
 /** A monitor as a request describes it: no id yet (the union stays discriminated). */
 export type NewMonitor = ApiMonitor extends infer M ? (M extends ApiMonitor ? Omit<M, 'id'> : never) : never;

@@ -212,6 +212,8 @@ export interface AlertEvent {
     message?: string;
     reason?: string;
     trigger: string;
+    /** A query monitor's series. */
+    series?: { name: string; labels: Record<string, string> };
   };
   monitor: {
     id: string;
@@ -223,6 +225,7 @@ export interface AlertEvent {
     critical?: number | null;
     duration?: number;
     memo?: string;
+    query?: string;
   };
   host?: {
     id: string;

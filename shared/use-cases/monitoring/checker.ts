@@ -9,6 +9,7 @@ import {
   type ExternalMonitor,
   hostInScope,
   type Monitor,
+  type QueryMonitor,
   type ServiceMetricMonitor,
 } from '../../domain/monitoring/monitor.ts';
 import type { Org } from '../../domain/org.ts';
@@ -20,6 +21,7 @@ import { resendAlertGroups } from './alert-groups.ts';
 import { evaluateAnomalyMonitor } from './anomaly-monitor.ts';
 import { evaluateExpressionMonitor } from './expression-monitor.ts';
 import { probeExternal } from './external-probe.ts';
+import { evaluateQueryMonitor } from './query-monitor.ts';
 
 export interface CheckerSettings {
   /** Silence longer than this raises a connectivity alert. */
@@ -193,6 +195,10 @@ export async function checkOrganization(
   evaluations.push(...expressions.filter((e) => e !== undefined));
   for (const m of anomalyMonitors)
     evaluations.push(...(await evaluateAnomalyMonitor(deps, orgId, m, now, hosts)));
+  const queries = await mapLimited(ofType<QueryMonitor>('query'), 4, (m) =>
+    evaluateQueryMonitor(deps, orgId, m, now, states),
+  );
+  evaluations.push(...queries.flat());
 
   // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
   const needed = evaluations.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));

@@ -13,6 +13,7 @@ import {
   normalizeScope,
 } from '../../domain/monitoring/monitor.ts';
 import { parseRoleFullname } from '../../domain/names.ts';
+import { PromQLParseError, parsePromQL, typeOf } from '../../domain/promql/parse.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps, EntityDeps } from '../../ports/deps.ts';
 
@@ -106,6 +107,18 @@ async function validate(deps: MonitorDeps, orgId: string, m: NewMonitor, id?: st
   if ((m.type === 'service' || m.type === 'external') && m.service !== undefined) {
     if (!(await deps.entities.services.get(orgId, m.service)))
       throw new ValidationError(`Service ${JSON.stringify(m.service)} does not exist.`);
+  }
+  if (m.type === 'query') {
+    try {
+      const type = typeOf(parsePromQL(m.query));
+      if (type !== 'vector' && type !== 'scalar')
+        throw new ValidationError(
+          `Invalid query: it gives a ${type === 'matrix' ? 'range vector' : type}; a query monitor needs an instant vector or a scalar.`,
+        );
+    } catch (err) {
+      if (err instanceof PromQLParseError) throw new ValidationError(`Invalid query: ${err.message}.`);
+      throw err;
+    }
   }
   if (m.type === 'expression') {
     try {
