@@ -121,7 +121,7 @@ const query = z.object({
   ...thresholds,
   query: z.string().min(1).max(4096),
   legend: z.string().max(255).nullish(),
-  evaluateBackwardMinutes: int(1, 10).nullish(),
+  evaluateBackwardMinutes: int(0, 10).nullish(),
 });
 
 const sensitivity = z.enum(SENSITIVITIES).nullish();

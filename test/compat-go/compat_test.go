@@ -706,7 +706,7 @@ func TestAlertGroupSettings(t *testing.T) {
 // does not parse is a 400.
 func TestQueryMonitor(t *testing.T) {
 	c := client(t)
-	backward := uint64(3)
+	backward := uint64(0)
 	want := &mackerel.MonitorQuery{
 		Type:                    "query",
 		Name:                    "go queue backlog",

@@ -113,7 +113,7 @@ export interface QueryMonitor extends MonitorCommon, Thresholds {
   query: string;
   /** Legend template (`{{label}}`) naming each series in alerts and graphs. */
   legend?: string;
-  /** Each series' newest value within this many minutes is judged (default 1: the value now). */
+  /** Minutes back the query is evaluated at, for late data to arrive first (0–10, default 0: now). */
   evaluateBackwardMinutes?: number;
 }
 

@@ -22,7 +22,7 @@ export const seriesAspect = (labels: Labels): string =>
     .digest('base64url')
     .slice(0, 16)}`;
 
-/** Each series' newest value in the result (a scalar is one series without labels). */
+/** Each series' value in the result (a scalar is one series without labels). */
 function newestValues(result: QueryResult): { labels: Labels; value: number }[] {
   switch (result.resultType) {
     case 'scalar':
@@ -40,8 +40,8 @@ function newestValues(result: QueryResult): { labels: Labels; value: number }[] 
 }
 
 /**
- * A query monitor's verdicts: its query evaluated now (or over the last `evaluateBackwardMinutes`,
- * each series' newest value), one target per series, judged by the thresholds; a series that had
+ * A query monitor's verdicts: its query evaluated now (or `evaluateBackwardMinutes` ago, so late
+ * points are in), one target per series, judged by the thresholds; a series that had
  * an alert and is gone from the result recovers. A query that fails to evaluate is UNKNOWN on the
  * monitor itself, with the reason.
  */
@@ -58,15 +58,14 @@ export async function evaluateQueryMonitor(
     maxCheckAttempts: 1,
     ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
   };
-  const minutes = m.evaluateBackwardMinutes ?? 1;
-  const end = now * 1000;
+  const at = (now - (m.evaluateBackwardMinutes ?? 0) * 60) * 1000;
   let result: QueryResult;
   try {
     result = await evaluate(parsePromQL(m.query), labeledSource(deps, orgId), {
-      start: end - (minutes - 1) * 60_000,
-      end,
-      step: 60_000,
-      instant: minutes === 1,
+      start: at,
+      end: at,
+      step: 0,
+      instant: true,
     });
   } catch (err) {
     if (!(err instanceof PromQLParseError || err instanceof PromQLExecutionError)) throw err;
