@@ -4,6 +4,7 @@ import { type Matcher, METRIC_NAME } from '../../domain/promql/ast.ts';
 import { evaluate, type QueryResult } from '../../domain/promql/engine.ts';
 import { matchesEmpty, PromQLParseError, parsePromQL } from '../../domain/promql/parse.ts';
 import { matches, type RawSeries, type SeriesSource } from '../../domain/promql/values.ts';
+import { expandVariables } from '../../domain/promql/variables.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { seriesOwner } from './ingest-otlp.ts';
 
@@ -90,7 +91,11 @@ export function rangeQuery(
     throw new PromQLParseError(
       'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
     );
-  return evaluate(parsePromQL(query), labeledSource(deps, orgId), { start, end, step });
+  return evaluate(parsePromQL(expandVariables(query, { start, end, step })), labeledSource(deps, orgId), {
+    start,
+    end,
+    step,
+  });
 }
 
 /** The series the `match[]` selectors name (their labels, the name as `__name__`). */

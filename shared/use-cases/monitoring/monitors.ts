@@ -14,6 +14,7 @@ import {
 } from '../../domain/monitoring/monitor.ts';
 import { parseRoleFullname } from '../../domain/names.ts';
 import { PromQLParseError, parsePromQL, typeOf } from '../../domain/promql/parse.ts';
+import { expandVariables } from '../../domain/promql/variables.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Deps, EntityDeps } from '../../ports/deps.ts';
 
@@ -110,7 +111,7 @@ async function validate(deps: MonitorDeps, orgId: string, m: NewMonitor, id?: st
   }
   if (m.type === 'query') {
     try {
-      const type = typeOf(parsePromQL(m.query));
+      const type = typeOf(parsePromQL(expandVariables(m.query, { start: 0, end: 0, step: 60_000 })));
       if (type !== 'vector' && type !== 'scalar')
         throw new ValidationError(
           `Invalid query: it gives a ${type === 'matrix' ? 'range vector' : type}; a query monitor needs an instant vector or a scalar.`,

@@ -6,6 +6,7 @@ import { evaluate, type QueryResult } from '../../domain/promql/engine.ts';
 import { legendOf } from '../../domain/promql/legend.ts';
 import { PromQLParseError, parsePromQL } from '../../domain/promql/parse.ts';
 import { type Labels, PromQLExecutionError } from '../../domain/promql/values.ts';
+import { expandVariables } from '../../domain/promql/variables.ts';
 import type { Deps } from '../../ports/deps.ts';
 import { labeledSource } from '../labeled/prometheus-api.ts';
 import type { Evaluation } from './alert-engine.ts';
@@ -61,12 +62,8 @@ export async function evaluateQueryMonitor(
   const at = (now - (m.evaluateBackwardMinutes ?? 0) * 60) * 1000;
   let result: QueryResult;
   try {
-    result = await evaluate(parsePromQL(m.query), labeledSource(deps, orgId), {
-      start: at,
-      end: at,
-      step: 0,
-      instant: true,
-    });
+    const range = { start: at, end: at, step: 0, instant: true };
+    result = await evaluate(parsePromQL(expandVariables(m.query, range)), labeledSource(deps, orgId), range);
   } catch (err) {
     if (!(err instanceof PromQLParseError || err instanceof PromQLExecutionError)) throw err;
     return [
