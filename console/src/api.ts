@@ -37,6 +37,27 @@ export async function api<T>(
   return body as T;
 }
 
+/** A range query's series, as Prometheus's API answers it. */
+export interface PromSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
+/** Prometheus's API (`/api/v1`), with the same key; its errors are `{"error": "…"}`. */
+export async function prometheus<T>(path: string, query: Record<string, string | number> = {}): Promise<T> {
+  const key = session.key();
+  if (!key) throw new SignedOut('Sign in with an API key.');
+  const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+  const res = await fetch(`/api/v1${path}?${params}`, { headers: { 'X-Api-Key': key } });
+  const body = (await res.json().catch(() => ({}))) as { data?: T; error?: string };
+  if (res.status === 401 || res.status === 403) {
+    session.signOut();
+    throw new SignedOut(body.error ?? 'That key was refused.');
+  }
+  if (!res.ok || body.data === undefined) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body.data;
+}
+
 export interface Host {
   id: string;
   name: string;

@@ -4,6 +4,7 @@ import { alertGroupsView, alertGroupView } from './views/alert-groups.ts';
 import { alertsView, alertView, monitorsView } from './views/alerts.ts';
 import { dashboardsView, dashboardView } from './views/dashboards.ts';
 import { hostView } from './views/host.ts';
+import { queryView } from './views/query.ts';
 import { roleView, serviceView } from './views/service.ts';
 import { hostsView, servicesView } from './views/services.ts';
 import { signInView } from './views/sign-in.ts';
@@ -32,6 +33,7 @@ function route(hash: string): View {
   if (first === 'alert-groups' && second) return () => alertGroupView(second);
   if (first === 'alert-groups') return () => alertGroupsView();
   if (first === 'monitors') return (r) => monitorsView(r);
+  if (first?.startsWith('query')) return (r) => queryView(r);
   if (first === 'dashboards' && second) return (r) => dashboardView(second, r);
   if (first === 'dashboards') return () => dashboardsView();
   return () => servicesView();
@@ -51,6 +53,7 @@ async function header(): Promise<void> {
       link('#/alert-groups', 'Alert groups'),
       link('#/monitors', 'Monitors'),
       link('#/dashboards', 'Dashboards'),
+      link('#/query', 'Query'),
     ),
     h('span', { class: 'org' }, name),
     h(

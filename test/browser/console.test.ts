@@ -147,6 +147,62 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
       ],
     });
 
+    // Labeled metrics: a counter per route, 30 minutes of it, growing 60·k a minute (k per second).
+    const routes = ['/a', '/b', '/c'];
+    const dataPoints = routes.flatMap((route, k) =>
+      Array.from({ length: 31 }, (_, m) => ({
+        attributes: [{ key: 'route', value: { stringValue: route } }],
+        timeUnixNano: `${now - (30 - m) * 60}000000000`,
+        asDouble: 60 * (k + 1) * m,
+      })),
+    );
+    const otlp = await fetch(`${server.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Mackerel-Api-Key': server.key, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop' } }] },
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: 'http.requests',
+                    sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(otlp.status).toBe(200);
+    await call('POST', '/api/v0/dashboards', {
+      title: 'Labeled',
+      urlPath: 'labeled',
+      memo: '',
+      widgets: [
+        {
+          type: 'graph',
+          title: 'requests by route',
+          graph: {
+            type: 'query',
+            query: 'sum by (route) (rate(http.requests[5m]))',
+            legend: 'route {{route}}',
+          },
+          layout: { x: 0, y: 0, width: 12, height: 8 },
+        },
+        {
+          type: 'value',
+          title: 'requests per second',
+          metric: { type: 'query', query: 'sum(rate(http.requests[5m]))' },
+          fractionSize: 1,
+          layout: { x: 12, y: 0, width: 6, height: 4 },
+        },
+      ],
+    });
+
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
@@ -265,6 +321,35 @@ describe('the console in a real browser (headless Chromium from npm)', () => {
     expect(await alert.textContent()).toContain('load high');
     expect(await alert.textContent()).toContain('web-3');
     await shot('alert-group');
+  });
+
+  it('draws a query graph and a query value from labeled metrics, legends from the template', async () => {
+    await page.goto(`${server.url}/#/dashboards`);
+    await page.getByRole('link', { name: 'Labeled' }).click();
+    const graph = page.locator('.widget-graph .graph[data-series]', { hasText: 'requests by route' });
+    await graph.waitFor();
+    expect(await graph.getAttribute('data-series')).toBe('3');
+    for (const route of ['/a', '/b', '/c'])
+      expect(await graph.locator('.u-legend').textContent()).toContain(`route ${route}`);
+    expect(await graph.locator('canvas').count()).toBe(1);
+    // 1 + 2 + 3 per second.
+    expect(Number(await page.locator('.widget-value [data-value]').getAttribute('data-value'))).toBe(6);
+    await shot('query-graph');
+  });
+
+  it('composes a query in the editor: metric names to pick, label values to filter by', async () => {
+    await page.goto(`${server.url}/#/query`);
+    await page.getByLabel('metric').selectOption('http.requests');
+    const labels = page.locator('dl[data-labels="http.requests"]');
+    await labels.waitFor();
+    expect(await labels.textContent()).toContain('route');
+    await labels.getByRole('button', { name: '/b' }).click();
+    // The page redraws for the new query: wait for the section that carries it.
+    const section = page.locator('section[data-query]', { has: page.locator('.graph[data-series="1"]') });
+    await section.waitFor();
+    expect(await section.getAttribute('data-query')).toBe('http.requests{"route"="/b"}');
+    expect(await section.locator('.u-legend').textContent()).toContain('/b');
+    await shot('query-editor');
   });
 
   it('shows each channel’s last delivery on the monitors page, and resumes a suspended channel', async () => {

@@ -1,4 +1,5 @@
-import { type Alert, api, type Host, type Point } from '../api.ts';
+import { legendOf } from '../../../shared/domain/promql/legend.ts';
+import { type Alert, api, type Host, type Point, type PromSeries, prometheus } from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
 import { markdown } from '../markdown.ts';
@@ -9,6 +10,8 @@ import { rangePicker } from './shared.ts';
 interface Source {
   type: 'host' | 'role' | 'service' | 'expression' | 'query' | 'unknown';
   expression?: string;
+  query?: string;
+  legend?: string;
   hostId?: string;
   roleFullname?: string;
   serviceName?: string;
@@ -131,9 +134,29 @@ async function graphWidget(w: Widget): Promise<Node> {
       lines: w.referenceLines ?? [],
     });
   }
+  if (g?.type === 'query' && g.query) {
+    const series = await queryRange(g.query, from, to);
+    return chart({
+      title: w.title || g.query,
+      series: series.map((s) => ({ label: legendOf(s.metric, g.legend), points: pointsOf(s) })),
+      from,
+      to,
+      lines: w.referenceLines ?? [],
+    });
+  }
   if (g?.type === 'unknown') return gone(w, 'The role or service of this graph was deleted.');
-  return h('div', {}, h('h3', {}, w.title), notDrawn('Query graphs (PromQL-style)'));
+  return h('div', {}, h('h3', {}, w.title), notDrawn('This graph type'));
 }
+
+/** A PromQL range query over [from, to] (seconds), at most about 500 steps of whole minutes. */
+export function queryRange(query: string, from: number, to: number): Promise<PromSeries[]> {
+  const step = Math.max(60, Math.ceil((to - from) / 500 / 60) * 60);
+  return prometheus<{ result: PromSeries[] }>('/query_range', { query, start: from, end: to, step }).then(
+    (d) => d.result,
+  );
+}
+
+const pointsOf = (s: PromSeries): Point[] => s.values.map(([time, v]) => ({ time, value: Number(v) }));
 
 async function valueWidget(w: Widget): Promise<Node> {
   const m = w.metric;
@@ -159,8 +182,20 @@ async function valueWidget(w: Widget): Promise<Node> {
       to,
     });
     value = series[0]?.at(-1)?.value ?? null;
+  } else if (m?.type === 'query' && m.query) {
+    const to = Math.floor(Date.now() / 1000);
+    const series = await queryRange(m.query, to - 3600, to);
+    // A value widget shows one series: narrow the query (an aggregation, a label) to one.
+    if (series.length > 1)
+      return h(
+        'div',
+        {},
+        h('h3', {}, w.title),
+        h('p', { class: 'muted' }, `The query gives ${series.length} series; a value shows one.`),
+      );
+    value = series[0] ? (pointsOf(series[0]).at(-1)?.value ?? null) : null;
   } else if (m?.type === 'unknown') return gone(w, 'The service of this value was deleted.');
-  else return h('div', {}, h('h3', {}, w.title), notDrawn('Query values (PromQL-style)'));
+  else return h('div', {}, h('h3', {}, w.title), notDrawn('This value type'));
   const rule = (w.formatRules ?? []).find(
     (r) => value !== null && (r.operator === '>' ? value > r.threshold : value < r.threshold),
   );
