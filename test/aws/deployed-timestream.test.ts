@@ -38,6 +38,49 @@ describe('AWS as deployed: the Timestream metric store', () => {
     expect(Array.isArray(read.json.metrics)).toBe(true);
   });
 
+  it('writes labeled (OTLP) points to Timestream too, and indexes their series in the entity table', async () => {
+    const before = h.recorder.calls.filter((c) => c.action === 'timestream:WriteRecords').length;
+    const now = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${h.front.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Mackerel-Api-Key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceMetrics: [
+          {
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: 'queue.depth',
+                    gauge: {
+                      dataPoints: ['mail', 'sms'].map((queue) => ({
+                        attributes: [{ key: 'queue', value: { stringValue: queue } }],
+                        timeUnixNano: `${now}000000000`,
+                        asDouble: 3,
+                      })),
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    const writes = h.recorder.calls.filter((c) => c.action === 'timestream:WriteRecords').slice(before);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((c) => c.status === 200)).toBe(true);
+    const series = await callFront(
+      h.front.url,
+      key,
+      'GET',
+      `/api/v1/series?${new URLSearchParams({ 'match[]': 'queue.depth' })}`,
+    );
+    expect(series.json.data.map((s: Record<string, string>) => s.queue).sort()).toEqual(['mail', 'sms']);
+  });
+
   it('throttles at the stage’s rate and burst, as API Gateway does', async () => {
     await new Promise((r) => setTimeout(r, 1500)); // the bucket refills
     const answers = await Promise.all(
