@@ -117,6 +117,8 @@ export const ROUTES = [
   prometheus('GET', '/labels', 'promLabels'),
   prometheus('POST', '/labels', 'promLabels', 'read'),
   prometheus('GET', '/label/{labelName}/values', 'promLabelValues'),
+  prometheus('GET', '/status/buildinfo', 'promBuildInfo'),
+  prometheus('GET', '/metadata', 'promMetadata'),
 
   api('GET', '/alert-group-settings', 'listAlertGroupSettings'),
   api('POST', '/alert-group-settings', 'createAlertGroupSetting'),

@@ -193,6 +193,10 @@ describe('labeled metrics: the OpenTelemetry SDK in, Prometheus API out', () => 
     );
     const methods = await call('GET', '/api/v1/label/http.method/values');
     expect(methods.json).toEqual({ status: 'success', data: ['GET', 'POST'] });
+    // What Grafana's data source asks first.
+    const build = await call('GET', '/api/v1/status/buildinfo');
+    expect(build.json).toMatchObject({ status: 'success', data: { version: expect.stringMatching(/^3\./) } });
+    expect((await call('GET', '/api/v1/metadata')).json).toEqual({ status: 'success', data: {} });
     const names = await call('GET', '/api/v1/label/__name__/values');
     expect(names.json.data).toEqual(
       expect.arrayContaining(['app.requests', 'app.duration.99', 'worker.jobs', 'jobs_done_total']),

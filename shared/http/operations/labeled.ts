@@ -172,6 +172,23 @@ export const prometheusOperations = {
       if (matchers.length === 0) throw new PromQLParseError('no match[] parameter provided');
       return seriesMatching(deps, req.orgId, matchers);
     }),
+  /**
+   * What Grafana asks to learn which Prometheus it talks to: the API version saba follows. Metric
+   * metadata (type, help, unit) is not kept, so that answer is empty.
+   */
+  promBuildInfo: async () =>
+    json({
+      status: 'success',
+      data: {
+        version: '3.0.0',
+        revision: 'saba',
+        branch: 'saba',
+        buildUser: '',
+        buildDate: '',
+        goVersion: '',
+      },
+    }),
+  promMetadata: async () => json({ status: 'success', data: {} }),
   promLabels: (req, deps) => prometheus(() => labelNames(deps, req.orgId, params(req).getAll('match[]'))),
   promLabelValues: (req, deps) =>
     prometheus(() => labelValues(deps, req.orgId, param(req, 'labelName'), params(req).getAll('match[]'))),
