@@ -9,17 +9,17 @@ export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES;
 export class BodyTooLargeError extends Error {}
 
 /**
- * The whole body, up to MAX_BODY_BYTES. Past that, the rest is read and thrown away (never kept),
+ * The whole body, up to `limit` (MAX_BODY_BYTES unless the route says otherwise). Past that, the rest is read and thrown away (never kept),
  * then BodyTooLargeError: the connection stays in step, so the client's next request on it works.
  */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
+  if (size > limit) throw new BodyTooLargeError(`Request body is too large (at most ${limit} bytes).`);
   return Buffer.concat(chunks);
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import type { ApiResult } from '#shared/http/event.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
+import { bodyLimitOf } from '#shared/http/http-handler.ts';
 import { apiKeyOf } from '#shared/http/key-check.ts';
 import { isPublicPath } from '#shared/http/public.ts';
 import { errorResult, toErrorResult } from '#shared/http/reply.ts';
@@ -9,7 +10,7 @@ import { createRouter } from '#shared/http/router.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
 import type { Logger } from '#shared/logging.ts';
 import type { Authentication } from '#shared/use-cases/admin.ts';
-import { BodyTooLargeError, headersOf, MAX_BODY_BYTES, readBody, toApiEvent } from './http-to-event.ts';
+import { BodyTooLargeError, headersOf, readBody, toApiEvent } from './http-to-event.ts';
 
 export interface LocalServerParts {
   /** One handler per Lambda function, the very ones the functions export on AWS. */
@@ -64,19 +65,21 @@ export function createLocalServer({ handlers, authorize, logger, publicPaths }: 
         handled = true;
         return;
       }
+      const spec = route(req.method ?? 'GET', path)?.route;
+      const limit = bodyLimitOf(spec);
       // A declared body over the limit is refused at once; Node then reads and drops what was sent.
-      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
-        throw new BodyTooLargeError('declared too large');
+      if (Number(req.headers['content-length'] ?? 0) > limit)
+        throw new BodyTooLargeError(`Request body is too large (at most ${limit} bytes).`);
       org = auth.orgId;
-      const event = toApiEvent(req, await readBody(req));
-      const fn = route(event.requestContext.http.method, event.rawPath)?.route.fn ?? 'api';
+      const event = toApiEvent(req, await readBody(req, limit));
+      const fn = spec?.fn ?? 'api';
       bytes = send(res, await handlers[fn](event, lambdaContext(fn)));
       handled = true;
     } catch (err) {
       bytes = send(
         res,
         err instanceof BodyTooLargeError
-          ? errorResult(413, `Request body is too large (at most ${MAX_BODY_BYTES} bytes).`)
+          ? errorResult(413, err.message)
           : toErrorResult(err, (msg, e) => logger.error(msg, e)),
       );
     } finally {

@@ -10,7 +10,7 @@ import { gzipWhenAccepted, mackerelErrors, noteOrg, requestLog } from './middlew
 import type { Operation } from './operations/operation.ts';
 import { toApiRequest } from './request.ts';
 import { createRouter } from './router.ts';
-import { type OperationName, ROUTES } from './routes.ts';
+import { type OperationName, ROUTES, type RouteSpec } from './routes.ts';
 
 export type HttpHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
@@ -23,6 +23,10 @@ const route = createRouter(ROUTES);
  * post (100 hosts' minute) is about 300 KB.
  */
 export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
+
+/** A route's body limit: its own, or every route's 4 MiB. */
+export const bodyLimitOf = (spec: RouteSpec | undefined): number =>
+  spec?.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
 
 const bodyBytes = (event: ApiEvent): number =>
   event.body === undefined
@@ -54,12 +58,11 @@ export function createHttpHandler(
         throw auth.deniedStatus === 401
           ? new UnauthorizedError(auth.denied)
           : new ForbiddenError(auth.denied);
-      if (bodyBytes(event) > MAX_REQUEST_BODY_BYTES)
-        throw new PayloadTooLargeError(
-          `Request body is too large (at most ${MAX_REQUEST_BODY_BYTES} bytes).`,
-        );
-      noteOrg(event, auth.orgId);
       const match = route(event.requestContext.http.method, event.rawPath);
+      const limit = bodyLimitOf(match?.route);
+      if (bodyBytes(event) > limit)
+        throw new PayloadTooLargeError(`Request body is too large (at most ${limit} bytes).`);
+      noteOrg(event, auth.orgId);
       const operation = match && operations[match.route.op];
       if (!match || !operation) throw new NotFoundError('API Not Found.');
       if (!allows(auth.permission, match.route.permission)) {

@@ -13,7 +13,12 @@ export interface RouteSpec {
   op: string;
   permission: 'read' | 'write';
   fn: FunctionName;
+  /** A larger body limit than every other route's 4 MiB (OTLP's 6 MB). */
+  maxBodyBytes?: number;
 }
+
+/** Mackerel's OTLP limit: 6 MB a request. */
+export const OTLP_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /** Keeps `op` and `fn` as literal types, so a route without an operation fails to compile. */
 const route =
@@ -107,7 +112,7 @@ export const ROUTES = [
   api('POST', '/downtimes', 'createDowntime'),
   api('PUT', '/downtimes/{downtimeId}', 'updateDowntime'),
   api('DELETE', '/downtimes/{downtimeId}', 'deleteDowntime'),
-  otlp('POST', '/v1/metrics', 'exportOtlpMetrics'),
+  { ...otlp('POST', '/v1/metrics', 'exportOtlpMetrics'), maxBodyBytes: OTLP_MAX_BODY_BYTES },
   prometheus('GET', '/query', 'promQuery'),
   prometheus('POST', '/query', 'promQuery', 'read'),
   prometheus('GET', '/query_range', 'promQueryRange'),

@@ -253,6 +253,35 @@ describe('labeled metrics: the OpenTelemetry SDK in, Prometheus API out', () => 
     expect(tooFine.json.error).toMatch(/11,000 points/);
   });
 
+  it("takes requests up to Mackerel's 6 MB (more than the API's 4 MiB), and refuses larger ones", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const body = (points: number) =>
+      JSON.stringify(
+        counterRequest(
+          'big_total',
+          Array.from({ length: points }, (_, i) => [now - i, i] as [number, number]),
+        ),
+      );
+    const five = body(62_000);
+    expect(Buffer.byteLength(five)).toBeGreaterThan(4 * 1024 * 1024);
+    expect(Buffer.byteLength(five)).toBeLessThan(6 * 1024 * 1024);
+    const ok = await fetch(`${server.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { ...headers(), 'content-type': 'application/json' },
+      body: five,
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({});
+    const seven = body(90_000);
+    expect(Buffer.byteLength(seven)).toBeGreaterThan(6 * 1024 * 1024);
+    const tooLarge = await fetch(`${server.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { ...headers(), 'content-type': 'application/json' },
+      body: seven,
+    });
+    expect(tooLarge.status).toBe(413);
+  });
+
   it("stops indexing new series at the organization's limit, and says so", async () => {
     await updateOrgSettings(server.runtime.deps, 'default', { labeledSeriesLimit: 10 });
     const known = (await call('GET', '/api/v1/series?match[]={__name__=~".%2B"}')).json.data.length as number;

@@ -17,7 +17,8 @@ describe('labeled metrics: the small parts', () => {
   it("expands Grafana's and Mackerel's range variables", () => {
     const range = { start: 1_000_000, end: 1_000_000 + 3_600_000, step: 30_000 };
     expect(expandVariables('rate(x[$__rate_interval]) / $__interval', range)).toBe('rate(x[240s]) / 30s');
-    expect(expandVariables('increase(x[${__range}])', range)).toBe('increase(x[3600s])');
+    // The braced form, `${__range}`, as Grafana also writes it.
+    expect(expandVariables(['increase(x[$', '{__range}])'].join(''), range)).toBe('increase(x[3600s])');
     expect(expandVariables('x @ $__to', range)).toBe('x @ 4600000');
     expect(expandVariables('rate(x[$__rate_interval])', { ...range, step: 300_000 })).toBe('rate(x[360s])');
     expect(expandVariables('$unknown', range)).toBe('$unknown');

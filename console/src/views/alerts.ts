@@ -1,18 +1,10 @@
-import {
-  type Alert,
-  type AlertGroup,
-  api,
-  type Channel,
-  type Host,
-  type Monitor,
-  type Point,
-} from '../api.ts';
+import { type Alert, type AlertGroup, api, type Channel, type Monitor, type Point } from '../api.ts';
 import { chart } from '../chart.ts';
 import { h, link, when } from '../dom.ts';
 import { formatValue } from '../units.ts';
 import { alertGroupTable } from './alert-groups.ts';
 import { alertTable, hostNames, valueText } from './alert-table.ts';
-import { hostLabel, statusBadge } from './shared.ts';
+import { statusBadge } from './shared.ts';
 
 interface AlertLog {
   id: string;

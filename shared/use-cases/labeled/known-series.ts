@@ -14,14 +14,13 @@ export class KnownSeries {
     return known ? ids.filter((id) => !known.has(id)) : ids;
   }
   remember(orgId: string, ids: Iterable<string>): void {
-    let known = this.#ids.get(orgId);
-    if (!known) this.#ids.set(orgId, (known = new Set()));
     for (const id of ids) {
       if (this.#size >= this.#max) {
         this.#ids.clear();
         this.#size = 0;
-        this.#ids.set(orgId, (known = new Set()));
       }
+      const known = this.#ids.get(orgId) ?? new Set<string>();
+      this.#ids.set(orgId, known);
       if (!known.has(id)) {
         known.add(id);
         this.#size++;
