@@ -70,7 +70,8 @@ describe('monitors API', () => {
     const host = MONITORS_OF_EVERY_TYPE[1] as Record<string, unknown>;
     const bad: [unknown, RegExp][] = [
       [{ ...host, type: 'telepathy' }, /Invalid monitor type/],
-      [{ ...host, type: 'query' }, /not supported/],
+      [{ ...host, type: 'query' }, /query/],
+      [{ ...host, type: 'query', query: 'sum(' }, /Invalid query/],
       [{ ...host, type: undefined }, /type/],
       [{ ...host, duration: 11 }, /duration/],
       [{ ...host, duration: '3' }, /duration/],
