@@ -182,7 +182,7 @@ function expand(template: string, match: RegExpExecArray): string {
   return template.replace(/\$(\$|\{([^}]*)\}|([a-zA-Z0-9_]*))/g, (whole, _all, braced, bare) => {
     if (whole === '$$') return '$';
     const name = (braced ?? bare) as string;
-    if (name === '') return whole === '$' ? '' : '';
+    if (name === '') return '';
     if (/^[0-9]+$/.test(name)) return match[Number(name)] ?? '';
     return match.groups?.[name] ?? '';
   });
@@ -324,8 +324,8 @@ const stringArg = (e: Expr | undefined): string => {
 
 function labelFunction(ev: EvalContext, e: Call, ts: number): Value {
   const dst = stringArg(e.args[1]);
-  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(dst) && (dst === '' || !isValidUtf8Name(dst)))
-    throw new PromQLExecutionError(`invalid destination label name in ${e.name}(): ${dst}`);
+  // Any non-empty UTF-8 name is a label name in Prometheus 3 (`http.method` among them).
+  if (dst === '') throw new PromQLExecutionError(`invalid destination label name in ${e.name}(): ${dst}`);
   const samples = ev.vectorArg(e.args[0] as Expr, ts);
   let out: Sample[];
   if (e.name === 'label_replace') {
@@ -350,5 +350,3 @@ function labelFunction(ev: EvalContext, e: Call, ts: number): Value {
   }
   return vector(out);
 }
-
-const isValidUtf8Name = (name: string) => name.length > 0;
