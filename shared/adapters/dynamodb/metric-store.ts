@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapLimited } from '../../concurrency.ts';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
 import type { LatestValues, MetricOwner, NamedPoint } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
@@ -11,6 +12,9 @@ import { writeMinuteItems } from './metric-writes.ts';
 import { inParallel, type Table, type TableOptions } from './table.ts';
 
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
+/** How many series reads one call keeps in flight (the SDK's sockets default to 50). */
+const READ_CONCURRENCY = 32;
+
 export class DynamoMetricStore implements MetricStore {
   readonly #table: Table;
   /** Where day items live: the archive table, or the metric table itself. */
@@ -71,7 +75,10 @@ export class DynamoMetricStore implements MetricStore {
     to: number,
     step: number,
   ) {
-    const series = await Promise.all(owners.map((o) => this.range(orgId, o, name, from, to, step)));
+    // A bounded number at a time: a role of thousands of hosts must not put thousands of reads in flight.
+    const series = await mapLimited(owners, READ_CONCURRENCY, (o) =>
+      this.range(orgId, o, name, from, to, step),
+    );
     return Object.fromEntries(owners.map((o, i) => [o.id, series[i] ?? []]));
   }
 
@@ -81,14 +88,12 @@ export class DynamoMetricStore implements MetricStore {
       orgId,
       hostIds.map((id) => ({ kind: 'host', id })),
     );
-    const values = await Promise.all(
-      hostIds.map((id) => {
-        const newest = pulses.get(id)?.lt;
-        return typeof newest === 'number'
-          ? readLatest(this.#table, orgId, { kind: 'host', id }, newest, names, (HEARTBEAT_MINUTES + 2) * 60)
-          : Object.fromEntries(names.map((n) => [n, null]));
-      }),
-    );
+    const values = await mapLimited(hostIds, READ_CONCURRENCY, async (id) => {
+      const newest = pulses.get(id)?.lt;
+      return typeof newest === 'number'
+        ? readLatest(this.#table, orgId, { kind: 'host', id }, newest, names, (HEARTBEAT_MINUTES + 2) * 60)
+        : Object.fromEntries(names.map((n) => [n, null]));
+    });
     return Object.fromEntries(hostIds.map((id, i) => [id, values[i] ?? {}]));
   }
 

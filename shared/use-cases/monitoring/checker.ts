@@ -41,6 +41,36 @@ export interface CheckerRunStats {
   hosts: number;
   monitors: number;
   evaluations: number;
+  /** Monitors whose evaluation failed twice this run (each also logged with its reason). */
+  skipped: number;
+}
+
+/** A monitor left out of one run: its evaluation failed on both tries. */
+export interface SkippedMonitor {
+  monitorId: string;
+  type: string;
+  reason: string;
+}
+
+/**
+ * One monitor's evaluation, tried twice: a failed read fails that monitor alone, never the
+ * organization's run. A second failure skips it for this run and is reported.
+ */
+async function isolated<T>(
+  m: Monitor,
+  skipped: SkippedMonitor[],
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch {
+    try {
+      return await work();
+    } catch (err) {
+      skipped.push({ monitorId: m.id, type: m.type, reason: (err as Error).message });
+      return undefined;
+    }
+  }
 }
 
 const monitored = (h: HostSummary) => !h.isRetired && (h.status === 'working' || h.status === 'standby');
@@ -116,15 +146,18 @@ async function missingData(
 /**
  * One checker run for one organization: connectivity of every monitored host (silence judged
  * against now − timeout, never against ticks), missing service metrics, external HTTP checks,
- * expressions and role anomaly detection; then resends alert groups that are due. Reads: the monitors, the host summaries and the pulses (32 shards each), the alert
- * states; then whatever series the service and expression monitors name.
+ * expressions, role anomaly detection and query monitors; then resends alert groups that are due.
+ * Silent agents are judged and applied first, so no other monitor's cost or failure holds them back;
+ * every other monitor is evaluated in isolation (a failure skips it alone). Reads: the monitors, the
+ * host summaries and the pulses (32 shards each), the alert states; then whatever series the
+ * service, expression and query monitors name.
  */
 export async function checkOrganization(
   deps: Deps,
   orgId: string,
   settings: CheckerSettings,
   org?: Pick<Org, 'retireSilentHostsAfterDays'>,
-): Promise<Omit<CheckerRunStats, 'orgs'>> {
+): Promise<Omit<CheckerRunStats, 'orgs' | 'skipped'> & { skipped: SkippedMonitor[] }> {
   const now = epochSeconds(deps.clock);
   const [monitors, states] = await Promise.all([
     deps.entities.monitors.list(orgId),
@@ -168,52 +201,68 @@ export async function checkOrganization(
     const ids = new Set(longSilent.map((h) => h.id));
     hosts = hosts.filter((h) => !ids.has(h.id));
   }
-  let evaluations: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
+  let silences: Evaluation[] = connectivity(connectivityMonitors, hosts, lastSeen, now, settings);
   const newlySilent = [
     ...new Set(
-      evaluations
+      silences
         .filter((e) => e.observation.status !== 'OK' && !byKey.has(stateKey(e.target)))
         .map((e) => e.target.hostId ?? ''),
     ),
   ];
   if (newlySilent.length > 0 && settings.beforeSilenceAlert) {
     const gone = await settings.beforeSilenceAlert(deps, orgId, newlySilent);
-    evaluations = evaluations.filter((e) => !gone.has(e.target.hostId ?? ''));
+    silences = silences.filter((e) => !gone.has(e.target.hostId ?? ''));
   }
-  const missing = await Promise.all(
-    ofType<ServiceMetricMonitor>('service').map((m) => missingData(deps, orgId, m, now)),
-  );
-  evaluations.push(...missing.filter((e) => e !== undefined));
-  evaluations.push(
-    ...(await mapLimited(ofType<ExternalMonitor>('external'), 16, (m) =>
-      probeExternal(deps, orgId, m, settings.http),
-    )),
-  );
-  const expressions = await mapLimited(expressionMonitors, 8, (m) =>
-    evaluateExpressionMonitor(deps, orgId, m, now, hosts),
-  );
-  evaluations.push(...expressions.filter((e) => e !== undefined));
-  for (const m of anomalyMonitors)
-    evaluations.push(...(await evaluateAnomalyMonitor(deps, orgId, m, now, hosts)));
-  const queries = await mapLimited(ofType<QueryMonitor>('query'), 4, (m) =>
-    evaluateQueryMonitor(deps, orgId, m, now, states),
-  );
-  evaluations.push(...queries.flat());
-
   // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
-  const needed = evaluations.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));
-  await applyEvaluations(deps, orgId, needed, byKey);
+  const needed = (list: Evaluation[]) =>
+    list.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));
+  // Silent agents first: whatever the other monitors cost, or however they fail, these alerts open.
+  await applyEvaluations(deps, orgId, needed(silences), byKey);
+
+  const skipped: SkippedMonitor[] = [];
+  const evaluations: Evaluation[] = [];
+  const add = (found: (Evaluation | undefined)[] | Evaluation | undefined) => {
+    for (const e of [found ?? []].flat()) if (e) evaluations.push(e);
+  };
+  for (const m of ofType<ServiceMetricMonitor>('service'))
+    add(await isolated(m, skipped, () => missingData(deps, orgId, m, now)));
+  add(
+    await mapLimited(ofType<ExternalMonitor>('external'), 16, (m) =>
+      isolated(m, skipped, () => probeExternal(deps, orgId, m, settings.http)),
+    ),
+  );
+  add(
+    await mapLimited(expressionMonitors, 8, (m) =>
+      isolated(m, skipped, () => evaluateExpressionMonitor(deps, orgId, m, now, hosts)),
+    ),
+  );
+  for (const m of anomalyMonitors)
+    add(await isolated(m, skipped, () => evaluateAnomalyMonitor(deps, orgId, m, now, hosts)));
+  const queries = await mapLimited(ofType<QueryMonitor>('query'), 4, (m) =>
+    isolated(m, skipped, () => evaluateQueryMonitor(deps, orgId, m, now, states)),
+  );
+  for (const q of queries) add(q);
+
+  await applyEvaluations(deps, orgId, needed(evaluations), byKey);
   await resendAlertGroups(deps, orgId);
-  return { hosts: hosts.length, monitors: monitors.length, evaluations: evaluations.length };
+  return {
+    hosts: hosts.length,
+    monitors: monitors.length,
+    evaluations: silences.length + evaluations.length,
+    skipped,
+  };
 }
 
-/** The scheduled checker: every organization, one after another; one failing does not stop the rest. */
+/**
+ * The scheduled checker: every organization, one after another; one failing does not stop the rest,
+ * and a monitor whose evaluation fails is skipped alone, each skip logged with its reason.
+ */
 export async function runChecker(
   deps: Deps,
   settings: CheckerSettings,
   log: (msg: string, err: unknown) => void,
 ): Promise<CheckerRunStats> {
-  const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0 };
+  const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0, skipped: 0 };
   for (const org of await deps.entities.orgs.list()) {
     try {
       const s = await checkOrganization(deps, org.id, settings, org);
@@ -221,6 +270,12 @@ export async function runChecker(
       stats.hosts += s.hosts;
       stats.monitors += s.monitors;
       stats.evaluations += s.evaluations;
+      stats.skipped += s.skipped.length;
+      for (const skip of s.skipped)
+        log(
+          `checker skipped ${skip.type} monitor ${skip.monitorId} of organization ${org.id}`,
+          new Error(skip.reason),
+        );
     } catch (err) {
       log(`checker failed for organization ${org.id}`, err);
     }
