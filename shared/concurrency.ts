@@ -1,4 +1,8 @@
-/** Runs `work` over `items`, at most `limit` at a time, keeping the results in the items' order. */
+/**
+ * Runs `work` over `items`, at most `limit` at a time, keeping the results in the items' order.
+ * When one item fails, no new item starts, and the call rejects (with the first failure) only once
+ * the items already running have finished: nothing it started runs on behind its rejection.
+ */
 export async function mapLimited<T, R>(
   items: readonly T[],
   limit: number,
@@ -6,10 +10,18 @@ export async function mapLimited<T, R>(
 ): Promise<R[]> {
   const out: R[] = [];
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as T);
+    for (let i = next++; i < items.length && !failed; i = next++) {
+      try {
+        out[i] = await work(items[i] as T);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  await allSettledOrThrow(Array.from({ length: Math.min(limit, items.length) }, lane));
   return out;
 }
 
