@@ -8,7 +8,12 @@ import { createInterface } from 'node:readline';
 import type { Matcher } from '#shared/domain/promql/ast.ts';
 import { type QueryResult, query } from '#shared/domain/promql/engine.ts';
 import { PromQLParseError } from '#shared/domain/promql/parse.ts';
-import { matches, type RawSeries, type SeriesSource } from '#shared/domain/promql/values.ts';
+import {
+  formatSampleValue,
+  matches,
+  type RawSeries,
+  type SeriesSource,
+} from '#shared/domain/promql/values.ts';
 
 interface Request {
   series: { labels: Record<string, string>; samples: [number, string][] }[];
@@ -27,15 +32,6 @@ const toNumber = (s: string) =>
       : s === '-Inf'
         ? Number.NEGATIVE_INFINITY
         : Number(s);
-
-const fromNumber = (v: number) =>
-  Number.isNaN(v)
-    ? 'NaN'
-    : v === Number.POSITIVE_INFINITY
-      ? '+Inf'
-      : v === Number.NEGATIVE_INFINITY
-        ? '-Inf'
-        : String(v);
 
 function memorySource(request: Request): SeriesSource {
   const all: RawSeries[] = request.series.map((s) => ({
@@ -64,20 +60,23 @@ function memorySource(request: Request): SeriesSource {
 function encode(r: QueryResult): unknown {
   switch (r.resultType) {
     case 'scalar':
-      return { resultType: 'scalar', result: [r.result[0], fromNumber(r.result[1])] };
+      return { resultType: 'scalar', result: [r.result[0], formatSampleValue(r.result[1])] };
     case 'string':
       return r;
     case 'vector':
       return {
         resultType: 'vector',
-        result: r.result.map((s) => ({ metric: s.metric, value: [s.value[0], fromNumber(s.value[1])] })),
+        result: r.result.map((s) => ({
+          metric: s.metric,
+          value: [s.value[0], formatSampleValue(s.value[1])],
+        })),
       };
     case 'matrix':
       return {
         resultType: 'matrix',
         result: r.result.map((s) => ({
           metric: s.metric,
-          values: s.values.map(([t, v]) => [t, fromNumber(v)]),
+          values: s.values.map(([t, v]) => [t, formatSampleValue(v)]),
         })),
       };
   }

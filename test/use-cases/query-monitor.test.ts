@@ -42,7 +42,7 @@ async function depths(deps: MonitoringDeps, values: Record<string, number>) {
         },
       ],
     },
-    1000,
+    async () => 1000,
   );
 }
 

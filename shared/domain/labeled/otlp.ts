@@ -216,20 +216,29 @@ export function pointsOf(request: OtlpRequest): Conversion {
           }
           return labels;
         };
-        for (const dp of [...(m.gauge?.dataPoints ?? []), ...(m.sum?.dataPoints ?? [])]) {
-          if ((dp.flags ?? 0) & NO_RECORDED_VALUE) continue;
-          const labels = labelled(dp.attributes);
-          if (!labels) continue;
-          const value = dp.asDouble ?? (dp.asInt !== undefined ? Number(dp.asInt) : undefined);
-          const delta =
-            m.sum !== undefined && m.sum.aggregationTemporality === DELTA && m.sum.dataPoints?.includes(dp);
-          add(name, labels, seconds(dp.timeUnixNano), value, delta);
-        }
+        /** Each data point that has a value and acceptable labels, with those labels. */
+        const recorded = <D extends { flags?: number; attributes?: OtlpKeyValue[] }>(
+          points: D[] | undefined,
+          take: (dp: D, labels: Labels) => void,
+        ) => {
+          for (const dp of points ?? []) {
+            if ((dp.flags ?? 0) & NO_RECORDED_VALUE) continue;
+            const labels = labelled(dp.attributes);
+            if (labels) take(dp, labels);
+          }
+        };
+        const numberPoint = (delta: boolean) => (dp: NumberDataPoint, labels: Labels) =>
+          add(
+            name,
+            labels,
+            seconds(dp.timeUnixNano),
+            dp.asDouble ?? (dp.asInt !== undefined ? Number(dp.asInt) : undefined),
+            delta,
+          );
+        recorded(m.gauge?.dataPoints, numberPoint(false));
+        recorded(m.sum?.dataPoints, numberPoint(m.sum?.aggregationTemporality === DELTA));
         const histogramDelta = m.histogram?.aggregationTemporality === DELTA;
-        for (const dp of m.histogram?.dataPoints ?? []) {
-          if ((dp.flags ?? 0) & NO_RECORDED_VALUE) continue;
-          const labels = labelled(dp.attributes);
-          if (!labels) continue;
+        recorded(m.histogram?.dataPoints, (dp, labels) => {
           const time = seconds(dp.timeUnixNano);
           const bounds = dp.explicitBounds ?? [];
           const buckets = (dp.bucketCounts ?? []).map((c, i) => ({
@@ -249,12 +258,9 @@ export function pointsOf(request: OtlpRequest): Conversion {
             histogramDelta,
             (q) => bucketQuantile(q, buckets, dp.min, dp.max),
           );
-        }
+        });
         const exponentialDelta = m.exponentialHistogram?.aggregationTemporality === DELTA;
-        for (const dp of m.exponentialHistogram?.dataPoints ?? []) {
-          if ((dp.flags ?? 0) & NO_RECORDED_VALUE) continue;
-          const labels = labelled(dp.attributes);
-          if (!labels) continue;
+        recorded(m.exponentialHistogram?.dataPoints, (dp, labels) => {
           const base = 2 ** (2 ** -(dp.scale ?? 0));
           const side = (b: ExponentialHistogramDataPoint['positive'], sign: 1 | -1) =>
             (b?.bucketCounts ?? []).map((c, i) => {
@@ -281,11 +287,8 @@ export function pointsOf(request: OtlpRequest): Conversion {
             exponentialDelta,
             (q) => bucketQuantile(q, buckets, dp.min, dp.max),
           );
-        }
-        for (const dp of m.summary?.dataPoints ?? []) {
-          if ((dp.flags ?? 0) & NO_RECORDED_VALUE) continue;
-          const labels = labelled(dp.attributes);
-          if (!labels) continue;
+        });
+        recorded(m.summary?.dataPoints, (dp, labels) => {
           const quantiles = dp.quantileValues ?? [];
           representative(
             add,
@@ -299,7 +302,7 @@ export function pointsOf(request: OtlpRequest): Conversion {
             false,
             (q) => quantiles.find((v) => v.quantile === q)?.value,
           );
-        }
+        });
       }
   }
   return { points, rejected };

@@ -90,6 +90,16 @@ export function compareLabels(a: Labels, b: Labels): number {
   return ak.length - bk.length;
 }
 
+/** A sample value as Prometheus's API writes it: `NaN`, `+Inf`, `-Inf`, or the number. */
+export const formatSampleValue = (v: number): string =>
+  Number.isNaN(v)
+    ? 'NaN'
+    : v === Number.POSITIVE_INFINITY
+      ? '+Inf'
+      : v === Number.NEGATIVE_INFINITY
+        ? '-Inf'
+        : String(v);
+
 /** Go's strconv.FormatFloat(f, 'f', -1, 64), which count_values writes into its label. */
 export function formatFloat(f: number): string {
   if (Number.isNaN(f)) return 'NaN';

@@ -1,6 +1,6 @@
 import type { QueryResult } from '../../domain/promql/engine.ts';
 import { PromQLParseError, parseDuration } from '../../domain/promql/parse.ts';
-import { PromQLExecutionError } from '../../domain/promql/values.ts';
+import { formatSampleValue, PromQLExecutionError } from '../../domain/promql/values.ts';
 import { HttpError, ValidationError } from '../../errors.ts';
 import {
   decodeOtlpMetrics,
@@ -44,13 +44,13 @@ export const otlpExport =
     try {
       encoding = otlpEncodingOf(req.headers['content-type']);
       const request = decodeOtlpMetrics(req.bytes(), encoding, req.headers['content-encoding']);
-      const org = await deps.entities.orgs.get(req.orgId);
       const result = await ingestOtlp(
         deps,
         known,
         req.orgId,
         request,
-        org?.labeledSeriesLimit ?? DEFAULT_LABELED_SERIES_LIMIT,
+        async () =>
+          (await deps.entities.orgs.get(req.orgId))?.labeledSeriesLimit ?? DEFAULT_LABELED_SERIES_LIMIT,
       );
       return {
         ...binary(200, encodeOtlpResponse(encoding, result.rejected, result.errorMessage)),
@@ -94,20 +94,11 @@ function durationParam(value: string | null, name: string): number {
   }
 }
 
-const formatValue = (v: number) =>
-  Number.isNaN(v)
-    ? 'NaN'
-    : v === Number.POSITIVE_INFINITY
-      ? '+Inf'
-      : v === Number.NEGATIVE_INFINITY
-        ? '-Inf'
-        : String(v);
-
 /** Prometheus's result encoding: times in seconds, values as strings. */
 function encodeResult(r: QueryResult): unknown {
   switch (r.resultType) {
     case 'scalar':
-      return { resultType: 'scalar', result: [r.result[0] / 1000, formatValue(r.result[1])] };
+      return { resultType: 'scalar', result: [r.result[0] / 1000, formatSampleValue(r.result[1])] };
     case 'string':
       return { resultType: 'string', result: [r.result[0] / 1000, r.result[1]] };
     case 'vector':
@@ -115,7 +106,7 @@ function encodeResult(r: QueryResult): unknown {
         resultType: 'vector',
         result: r.result.map((s) => ({
           metric: s.metric,
-          value: [s.value[0] / 1000, formatValue(s.value[1])],
+          value: [s.value[0] / 1000, formatSampleValue(s.value[1])],
         })),
       };
     case 'matrix':
@@ -123,7 +114,7 @@ function encodeResult(r: QueryResult): unknown {
         resultType: 'matrix',
         result: r.result.map((s) => ({
           metric: s.metric,
-          values: s.values.map(([t, v]) => [t / 1000, formatValue(v)]),
+          values: s.values.map(([t, v]) => [t / 1000, formatSampleValue(v)]),
         })),
       };
   }

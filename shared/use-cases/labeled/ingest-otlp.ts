@@ -29,7 +29,8 @@ export async function ingestOtlp(
   cache: KnownSeries,
   orgId: string,
   request: OtlpRequest,
-  seriesLimit: number,
+  /** The organization's series limit, read only when a request brings new series. */
+  seriesLimit: () => Promise<number>,
 ): Promise<OtlpIngestResult> {
   const { points, rejected } = pointsOf(request);
   const reject = (why: string, n = 1) => rejected.set(why, (rejected.get(why) ?? 0) + n);
@@ -40,22 +41,27 @@ export async function ingestOtlp(
     return verdict === 'ok';
   });
   const bySeries = new Map<string, LabeledPoint[]>();
-  for (const p of inWindow) bySeries.set(p.series.id, [...(bySeries.get(p.series.id) ?? []), p]);
+  for (const p of inWindow) {
+    const list = bySeries.get(p.series.id);
+    if (list) list.push(p);
+    else bySeries.set(p.series.id, [p]);
+  }
   const unseen = cache.unknown(orgId, [...bySeries.keys()]);
   const known =
     unseen.length > 0 ? await deps.entities.labeledSeries.known(orgId, unseen) : new Set<string>();
   const fresh = unseen
     .filter((id) => !known.has(id))
     .map((id) => (bySeries.get(id) as LabeledPoint[])[0]?.series);
+  const limit = fresh.length > 0 ? await seriesLimit() : 0;
   const admitted = await deps.entities.labeledSeries.add(
     orgId,
     fresh.filter((s) => s !== undefined),
-    seriesLimit,
+    limit,
   );
   cache.remember(orgId, [...known, ...admitted]);
   for (const s of fresh)
     if (s && !admitted.has(s.id)) {
-      reject(`the organization's limit of ${seriesLimit} labeled series`, bySeries.get(s.id)?.length ?? 0);
+      reject(`the organization's limit of ${limit} labeled series`, bySeries.get(s.id)?.length ?? 0);
       bySeries.delete(s.id);
     }
   let accepted = 0;

@@ -85,16 +85,19 @@ async function updateLatest(
   throw new Error(`alert group of setting ${settingId} kept changing under ${TRIES} attempts`);
 }
 
-function groupEvent(
+async function send(
+  deps: Deps,
+  orgId: string,
   group: AlertGroup,
   setting: Pick<AlertGroupSetting, 'id' | 'name' | 'memo'>,
   kind: AlertGroupEvent['kind'],
   at: number,
   orgName: string,
   alert?: AlertGroupEvent['alert'],
-): AlertGroupEvent {
-  return {
-    orgName,
+): Promise<void> {
+  const eventId = kind === 'renotify' ? `${group.id}#resend-${at}` : `${group.id}#${kind}`;
+  const event: AlertGroupEvent = {
+    orgName: orgName || ((await deps.entities.orgs.get(orgId))?.name ?? orgId),
     kind,
     at,
     group: {
@@ -109,25 +112,11 @@ function groupEvent(
     setting: { id: setting.id, name: setting.name, ...(setting.memo && { memo: setting.memo }) },
     ...(alert && { alert }),
   };
-}
-
-async function send(
-  deps: Deps,
-  orgId: string,
-  group: AlertGroup,
-  setting: Pick<AlertGroupSetting, 'id' | 'name' | 'memo'>,
-  kind: AlertGroupEvent['kind'],
-  at: number,
-  orgName: string,
-  alert?: AlertGroupEvent['alert'],
-): Promise<void> {
-  const eventId = kind === 'renotify' ? `${group.id}#resend-${at}` : `${group.id}#${kind}`;
-  const name = orgName || ((await deps.entities.orgs.get(orgId))?.name ?? orgId);
   await dispatchAlertGroupEvent(
     deps,
     orgId,
     eventId,
-    groupEvent(group, setting, kind, at, name, alert),
+    event,
     { monitorId: group.monitorId, services: group.services },
     group.peak === 'CRITICAL',
   );
