@@ -20,6 +20,14 @@ import { DEFAULT_CONNECTIVITY_TIMEOUT_SECONDS } from '#shared/config.ts';
 import { newId } from '#shared/domain/ids.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
+import {
+  costAt,
+  loadCheckerBenches,
+  MEMBER_READS,
+  monthlyChecker,
+  runCost,
+  STEADY,
+} from './checker-costs.ts';
 import { saveResult, startDynalite } from './support.ts';
 
 const NAMES = [
@@ -289,9 +297,14 @@ const PRICE = {
 };
 const POSTS = 60 * 24 * 30; // an agent's posts a month
 const HOURS = 720;
-/** Assumed, not measured here: billed duration of an ingest invocation (512 MB) and of a checker run. */
+/**
+ * Assumed, not measured here: billed duration of an ingest invocation (512 MB), and of a checker run
+ * only when bench:checker has left no results (CHECKER below).
+ */
 const INGEST_MS = 15;
 const CHECKER_MS = { idle: 150, per10kHosts: 1500 };
+/** The checker as bench:checker measured it (with its 1,000 monitors), when it has been run. */
+const CHECKER = loadCheckerBenches();
 /** Provisioned capacity runs at the auto scaling targets the construct sets. */
 const WRITE_TARGET = 0.8;
 const READ_TARGET = 0.7;
@@ -361,6 +374,12 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
         (shardReads(s.pulseBytes) + (levers.everyPostPulse ? 0 : hosts * m.confirmReadUnitsPerHostRun)) *
           perRead)) /
     1e6;
+  // Measured instead when bench:checker has run: the scheduled run and its jobs (Lambda time from
+  // their CPU, read units, SQS), and the role series writes ingest makes for the expressions.
+  const measuredChecker = levers.everyPostPulse ? undefined : costAt(CHECKER, hosts, STEADY);
+  const checker = measuredChecker
+    ? monthlyChecker(measuredChecker, PRICE, perWrite)
+    : { checker: checkerLambda + checkerReads, roleSeriesWrites: 0 };
   // Alert events: assumed 4 a host-month (two alerts opened and closed), each one email through SES
   // ($0.10 per 1,000): an SQS send, receive and delete, a notifier invocation (200 ms at 256 MB),
   // the delivery claim and mark (2 writes), the channel and user reads (2 reads).
@@ -378,7 +397,7 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
     lambda,
     logs,
     liveness,
-    checker: checkerLambda + checkerReads,
+    checker: checker.checker + checker.roleSeriesWrites,
   };
   const pulseUnits = levers.everyPostPulse ? 1 : m.writeUnitsPerPost.pulse;
   // Before: each process wrote every name once a day (≈ 48 processes × 30 names × 2 items a host-day).
@@ -514,9 +533,31 @@ const perHostSaving =
     total(monthly(10_000, measured, sizes, 'dynamodb', { ...NOW, provisioned: true }))) /
   10_000;
 const apiFloor = httpApi(10_000 * POSTS) / 10_000 + (POSTS * PRICE.lambdaRequestPerMillion) / 1e6;
+/** role(): read from the role series (kept on ingest) or from each member host's series, by numbers. */
+const roleReads = Object.fromEntries(
+  CHECKER.map((bench) => {
+    const price = (run: number) => {
+      const cost = runCost(bench, run);
+      const month = monthlyChecker(cost, PRICE, PRICE.ddbWritePerMillion);
+      const expression = bench.runs[run]?.byType.expression?.longest;
+      return {
+        requestsPerRun: cost.requests,
+        expressionJob: expression,
+        checkerPerMonth: +month.checker.toFixed(2),
+        ingestWritesPerMonth: +month.roleSeriesWrites.toFixed(2),
+        totalPerMonth: +(month.checker + month.roleSeriesWrites).toFixed(2),
+      };
+    };
+    return [`${bench.hosts} hosts`, { roleSeries: price(STEADY), memberSeries: price(MEMBER_READS) }];
+  }),
+);
 const result = {
   measured,
   sizes,
+  checker:
+    CHECKER.length > 0
+      ? { measuredAt: CHECKER.map((b) => b.hosts), roleReads }
+      : 'assumed (run npm run bench:checker)',
   assumptions: {
     ingestMsBilled: INGEST_MS,
     checkerMs: CHECKER_MS,

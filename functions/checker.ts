@@ -1,8 +1,10 @@
 import { awsCloudAccess } from '#shared/adapters/aws/cloud-account.ts';
 import { outboundHttp } from '#shared/adapters/http/outbound-http.ts';
+import { sqsJobQueue } from '#shared/adapters/sqs/job-queue.ts';
 import { composeAwsDeps, sqsNotificationQueue } from '#shared/composition/aws.ts';
 import {
   loadAwsConfig,
+  loadCheckerQueueUrl,
   loadLogLevel,
   loadMetricsConfig,
   loadMonitoringConfig,
@@ -16,8 +18,8 @@ const monitoring = loadMonitoringConfig();
 const logger = createLogger({ level: loadLogLevel(), format: 'json' });
 
 /**
- * EventBridge Scheduler, every minute: silent agents, missing service metrics, external and
- * expression monitors.
+ * EventBridge Scheduler, every minute: silent agents here; every other monitor the checker evaluates
+ * goes to the checker queue as bounded jobs, which the checker worker takes.
  */
 export const handler = createCheckerHandler(
   composeAwsDeps(
@@ -33,4 +35,5 @@ export const handler = createCheckerHandler(
     beforeSilenceAlert: quietScaleIn(awsCloudAccess, logger),
   },
   logger,
+  sqsJobQueue(loadCheckerQueueUrl()),
 );

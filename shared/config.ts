@@ -20,6 +20,7 @@ export const ENV = {
   timestreamDatabase: 'SABA_TIMESTREAM_DATABASE',
   timestreamTable: 'SABA_TIMESTREAM_TABLE',
   compactionQueueUrl: 'SABA_COMPACTION_QUEUE_URL',
+  checkerQueueUrl: 'SABA_CHECKER_QUEUE_URL',
   notificationQueueUrl: 'SABA_NOTIFICATION_QUEUE_URL',
   checkIntervalSeconds: 'SABA_CHECK_INTERVAL_SECONDS',
   integrationIntervalSeconds: 'SABA_INTEGRATION_INTERVAL_SECONDS',
@@ -177,6 +178,8 @@ export function loadMetricsConfig(env: Env = process.env): MetricsConfig {
 
 export const loadCompactionQueueUrl = (env: Env = process.env): string =>
   required(env, ENV.compactionQueueUrl);
+
+export const loadCheckerQueueUrl = (env: Env = process.env): string => required(env, ENV.checkerQueueUrl);
 
 /** Read once at cold start; a missing variable fails the function immediately. */
 export function loadAwsConfig(env: Env = process.env): AwsConfig {

@@ -22,6 +22,41 @@ export interface RequestLog extends LogFields {
   requestId?: string;
 }
 
+/** The units saba's own CloudWatch metrics use. */
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Percent';
+
+/** saba's own metrics: values with their units, and the dimensions they are kept under. */
+export interface MetricsEntry {
+  values: Record<string, [number, MetricUnit]>;
+  dimensions?: Record<string, string>;
+}
+
+/** The CloudWatch namespace of saba's own metrics (the `saba` EMF lines). */
+export const METRICS_NAMESPACE = 'saba';
+
+/**
+ * An Embedded Metric Format document: CloudWatch Logs turns it into metrics in `saba`, under the
+ * entry's dimensions and also under none (one total per metric, which the alarms watch).
+ */
+export function emfFields(entry: MetricsEntry, at: number): Record<string, unknown> {
+  const dimensions = entry.dimensions ?? {};
+  const keys = Object.keys(dimensions);
+  return {
+    _aws: {
+      Timestamp: at,
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: keys.length > 0 ? [keys, []] : [[]],
+          Metrics: Object.entries(entry.values).map(([Name, [, Unit]]) => ({ Name, Unit })),
+        },
+      ],
+    },
+    ...dimensions,
+    ...Object.fromEntries(Object.entries(entry.values).map(([name, [value]]) => [name, value])),
+  };
+}
+
 /**
  * The one logger of every function and every local loop (requests, checker, notifier, forwarder,
  * compaction). Nothing else writes log lines.
@@ -32,6 +67,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, err?: unknown, fields?: LogFields): void;
+  /** saba's own metrics: on Lambda an EMF line (CloudWatch metrics, no API call), locally a text line. */
+  metrics(entry: MetricsEntry): void;
   /** On Lambda: the invocation's request id and cold start on every line until the next call. */
   addContext(context: Context): void;
 }
@@ -79,6 +116,8 @@ function jsonLogger(level: LogLevel): Logger {
       const detail = errorText(err);
       pt.error(msg, { ...defined(fields), ...(detail && { error: detail }) });
     },
+    // Powertools writes the extra fields at the top level of the line, where EMF wants them.
+    metrics: (entry) => pt.info('metrics', emfFields(entry, Date.now()) as never),
     addContext: (context) => pt.addContext(context),
   };
 }
@@ -114,6 +153,11 @@ function textLogger(
       const detail = errorText(err);
       line('error', `${msg}${detail ? `: ${detail}` : ''}`, fields);
     },
+    metrics: (entry) =>
+      line('debug', 'metrics', {
+        ...entry.dimensions,
+        ...Object.fromEntries(Object.entries(entry.values).map(([name, [value]]) => [name, value])),
+      }),
     addContext: () => {},
   };
 }

@@ -24,9 +24,13 @@ export interface MonitoringProps {
 /** How many times SQS hands a notification to the notifier before it parks it in the dead-letter queue. */
 const MAX_RECEIVES = 10;
 
+/** The checker and its worker finish within the minute (a job is stale after 2 minutes anyway). */
+const CHECKER_TIMEOUT = Duration.seconds(55);
+
 /**
- * Monitoring on AWS: the checker every minute (EventBridge Scheduler) and the notifier on an SQS
- * queue with a dead-letter queue. Alert transitions (checker, ingest, api) put one job per channel
+ * Monitoring on AWS: the checker every minute (EventBridge Scheduler), which judges silent agents
+ * itself and queues every other monitor it evaluates as bounded jobs for the checker worker (an SQS
+ * queue with a dead-letter queue), and the notifier on an SQS queue with a dead-letter queue. Alert transitions (checker, ingest, api) put one job per channel
  * on the queue; the notifier sends each once (SES email, webhook, Slack), reporting failures per
  * message so SQS retries only those.
  */
@@ -34,20 +38,47 @@ export class Monitoring extends Construct {
   readonly queue: Queue;
   readonly deadLetters: Queue;
   readonly checker: SabaFunction;
+  /** Takes the checker's jobs: every monitor type the checker evaluates besides connectivity. */
+  readonly checkerWorker: SabaFunction;
+  readonly checkerDeadLetters: Queue;
   readonly notifier: SabaFunction;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.checker = new SabaFunction(this, 'Checker', {
       entry: 'checker',
-      description: 'Every minute: silent agents, missing service metrics, external and expression monitors',
+      description: 'Every minute: silent agents; queues the other monitors as jobs for the checker worker',
       memorySize: 1024,
-      timeout: Duration.seconds(55),
+      timeout: CHECKER_TIMEOUT,
     })
       .bindTable(props.entities, 'monitor')
       .bindMetrics(props.metrics, 'read', props.retentionDays)
       .bindMetrics(props.metrics, 'write', props.retentionDays);
     this.checker.fn.addEnvironment(ENV.connectivityTimeoutSeconds, String(props.connectivityTimeoutSeconds));
+
+    this.checkerWorker = new SabaFunction(this, 'CheckerWorker', {
+      entry: 'checker-worker',
+      description:
+        'The checker’s jobs: missing service metrics, external, expression, anomaly and query monitors',
+      memorySize: 1024,
+      timeout: CHECKER_TIMEOUT,
+    })
+      .bindTable(props.entities, 'monitor')
+      .bindMetrics(props.metrics, 'read', props.retentionDays)
+      .bindMetrics(props.metrics, 'write', props.retentionDays);
+    const checkerJobs = jobQueue(this, {
+      ids: { queue: 'CheckerJobs', deadLetters: 'CheckerDeadLetters' },
+      // Six times the worker's timeout, as Lambda's SQS guidance asks; a job handed out again that
+      // late is past its deadline and is skipped (and reported) rather than evaluated.
+      visibilityTimeout: Duration.seconds(6 * CHECKER_TIMEOUT.toSeconds()),
+      maxReceiveCount: 2,
+      consumer: this.checkerWorker.fn,
+      // One job an invocation: the job is the unit whose time is bounded and measured.
+      batchSize: 1,
+    });
+    this.checkerDeadLetters = checkerJobs.deadLetters;
+    this.checker.fn.addEnvironment(ENV.checkerQueueUrl, checkerJobs.queue.queueUrl);
+    grantSend(checkerJobs.queue, this.checker.fn);
 
     this.notifier = new SabaFunction(this, 'Notifier', {
       entry: 'notifier',
@@ -78,7 +109,7 @@ export class Monitoring extends Construct {
       }),
     );
 
-    for (const producer of [this.checker, ...props.producers]) {
+    for (const producer of [this.checker, this.checkerWorker, ...props.producers]) {
       producer.fn.addEnvironment(ENV.notificationQueueUrl, this.queue.queueUrl);
       grantSend(this.queue, producer.fn);
     }

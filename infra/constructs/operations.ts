@@ -1,10 +1,18 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '#shared/logging.ts';
 import { lintExceptions } from './cfn-lint.ts';
 import type { SabaFunction } from './saba-function.ts';
 
@@ -21,8 +29,9 @@ export interface OperationsProps {
 
 /**
  * saba's own alarms, to one SNS topic: errors of the functions that matter, throttling on the
- * request path, anything in a dead-letter queue, and the checker not having run for 3 minutes (no
- * checker, no connectivity alerts). Each alarm costs $0.10 a month, so there are few of them.
+ * request path, anything in a dead-letter queue, the checker not having run for 3 minutes (no
+ * checker, no connectivity alerts), a checker run or job that skipped work, and one that used more
+ * than half its timeout (the checker's own EMF metrics in `saba`, totals without dimensions). Each alarm costs $0.10 a month, so there are few of them.
  */
 export class Operations extends Construct {
   readonly topic: Topic;
@@ -87,5 +96,26 @@ export class Operations extends Construct {
         treatMissingData: TreatMissingData.BREACHING,
       },
     );
+    const own = (metricName: string, statistic: string) =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: Duration.minutes(1) });
+    alarm(
+      'CheckerSkips',
+      new MathExpression({
+        expression: 'FILL(skipped, 0) + FILL(failures, 0)',
+        usingMetrics: { skipped: own('Skipped', 'Sum'), failures: own('Failures', 'Sum') },
+        period: Duration.minutes(1),
+        label: 'monitors skipped and organizations failed',
+      }),
+      {
+        alarmDescription:
+          'saba: a checker run skipped monitors or failed for an organization (its log says which and why)',
+      },
+    );
+    alarm('CheckerNearLimit', own('LimitUsedPercent', 'Maximum'), {
+      alarmDescription:
+        'saba: a checker run or job used more than half its timeout: split the jobs further or give the functions more memory',
+      threshold: 50,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
   }
 }

@@ -60,16 +60,17 @@ export const ENTITY_ACCESS = {
  * Timestream actions on its table.
  */
 export const METRIC_ACCESS = {
+  /** Points, pulses and names; the role series of watched roles (R#, written on ingest). */
   write: {
     dynamodb: ['dynamodb:UpdateItem'],
-    keys: ['M#*', 'P#*', 'N#*'],
+    keys: ['M#*', 'P#*', 'N#*', 'R#*'],
     archive: [],
     timestream: ['timestream:WriteRecords'],
   },
   /** Reads; UpdateItem for forgetting names on the pulse (service graph-def deletion). */
   read: {
     dynamodb: [...READ, 'dynamodb:UpdateItem'],
-    keys: ['M#*', 'D#*', 'P#*', 'N#*'],
+    keys: ['M#*', 'D#*', 'P#*', 'N#*', 'R#*'],
     archive: ['dynamodb:Query'],
     timestream: ['timestream:Select'],
   },

@@ -128,6 +128,7 @@ export class SabaServices extends Construct {
         Api: api,
         Ingest: ingest,
         Checker: monitoring.checker,
+        CheckerWorker: monitoring.checkerWorker,
         Notifier: monitoring.notifier,
         Integrations: integrations.fn,
         AnomalyTraining: anomalyTraining.fn,
@@ -136,6 +137,7 @@ export class SabaServices extends Construct {
       throttled: { Ingest: ingest, Api: api },
       deadLetterQueues: {
         Notifications: monitoring.deadLetters,
+        CheckerJobs: monitoring.checkerDeadLetters,
         ...(compaction && { Compaction: compaction.deadLetters }),
         ...(this.forwarder && { Forwarding: this.forwarder.deadLetters }),
       },

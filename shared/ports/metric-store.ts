@@ -1,4 +1,5 @@
 import type { LatestValues, MetricOwner, MetricPoint, NamedPoint } from '../domain/metrics.ts';
+import type { RoleSeries } from './role-series.ts';
 
 /**
  * Metric storage. Writes are idempotent per (owner, name, time), last write wins, and resolve only
@@ -46,5 +47,7 @@ export interface MetricStore {
    * points first, so a silence the checker acts on is real.
    */
   lastSeen(orgId: string, confirmBefore?: number): Promise<Record<string, number>>;
+  /** Present when a role's series cost one read per member host here (DynamoDB): see RoleSeries. */
+  readonly roleSeries?: RoleSeries;
   close?(): Promise<void>;
 }

@@ -53,8 +53,8 @@ export interface MonitoringStore {
     list(orgId: string): Promise<AlertState[]>;
     /** Writes `state` if the stored version is `state.version - 1` (absent for 1); false otherwise. */
     save(orgId: string, state: AlertState): Promise<boolean>;
-    /** Clears `pending` if the version is still `version`. */
-    settle(orgId: string, key: string, version: number): Promise<void>;
+    /** Clears `pending` of `state` (as stored at its version) if the version is still `state.version`. */
+    settle(orgId: string, state: AlertState): Promise<void>;
     /** Deletes if the version is still `version`. */
     remove(orgId: string, key: string, version: number): Promise<void>;
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FORWARD_DIMENSIONS, type ForwardedPoint } from '../domain/forwarding.ts';
+import { type CheckerJob, JOB_TYPES } from '../domain/monitoring/checker-jobs.ts';
 import type { NotificationJob } from '../domain/monitoring/notification.ts';
 
 /**
@@ -96,6 +97,14 @@ const forwardedPointSchema = z.object({
 
 /** Points chosen for CloudWatch: `{"o": org, "p": [points]}` (shared/adapters/sqs/forward-queue.ts). */
 export const forwardJobSchema = z.object({ o: text, p: z.array(forwardedPointSchema).min(1) });
+
+/** One checker job: an organization's monitors of one type (shared/domain/monitoring/checker-jobs.ts). */
+export const checkerJobSchema = z.object({
+  orgId: text,
+  type: z.enum(JOB_TYPES),
+  monitorIds: z.array(text).min(1).max(100),
+  at: z.number().int(),
+}) satisfies z.ZodType<CheckerJob>;
 
 /** The input EventBridge Scheduler hands a scheduled function (the template's `Target.Input`). */
 export const SCHEDULES = {

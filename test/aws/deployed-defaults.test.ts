@@ -195,7 +195,7 @@ describe('AWS as deployed: the defaults', () => {
   });
 
   it('fails an invocation whose function throws, with its log line: a checker run with another input is no run', async () => {
-    const checker = h.fn('MonitoringChecker');
+    const checker = h.fn('MonitoringCheckerFunction');
     const wrong = await h.invoke(checker.spec.arn, { 'detail-type': 'Scheduled Event' });
     expect(wrong).toMatchObject({
       ok: false,

@@ -228,6 +228,74 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     expect(run?.ok && (run.result as { pointsRead: number }).pointsRead).toBeGreaterThanOrEqual(6);
   });
 
+  it('evaluates a role() expression in the checker worker, from the role series ingest kept: the scheduled run queues the job, SQS hands it over, and its metrics are EMF lines', {
+    timeout: 120_000,
+  }, async () => {
+    // An organization of its own, without users (its hosts fall silent later, alerting nobody).
+    const tenant = await addTenant(h, 'roles');
+    const agent = agentClient(h.front.url, tenant);
+    const hostIds: string[] = [];
+    for (let i = 0; i < 3; i++)
+      hostIds.push(await agent.register({ name: `roles-${i}`, roleFullnames: ['roles:web'] }));
+    // Made before the first post, so the ingest function's view of the monitors already has it.
+    const created = await callFront(h.front.url, tenant, 'POST', '/api/v0/monitors', {
+      type: 'expression',
+      name: 'web load',
+      expression: 'avg(role("roles:web", "loadavg5"))',
+      operator: '>',
+      warning: 2,
+      critical: 4,
+    });
+    expect(created.status, created.text).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    for (const [i, hostId] of hostIds.entries())
+      await agent.post([
+        { hostId, name: 'loadavg5', time: now - 60, value: 1 + 2 * i },
+        { hostId, name: 'loadavg5', time: now, value: 1 + 2 * i },
+      ]);
+    const worker = h.mapping('MonitoringCheckerWorker');
+    const before = worker.outcomes.length;
+    const [run] = await h.scheduler.fire('MonitoringEveryMinute');
+    expect(run?.ok, JSON.stringify(run)).toBe(true);
+    // The average of 1, 3 and 5: a warning, opened by the worker once SQS hands it the job.
+    const alert = await eventually(
+      async () =>
+        (await callFront(h.front.url, tenant, 'GET', '/api/v0/alerts')).json.alerts.find(
+          (a: { type: string }) => a.type === 'expression',
+        ),
+      30_000,
+      'the expression alert',
+    );
+    expect(alert).toMatchObject({ monitorId: created.json.id, status: 'WARNING', value: 3 });
+    expect(worker.outcomes.length).toBeGreaterThan(before);
+    const emf = h
+      .fn('MonitoringCheckerWorkerFunction')
+      .logs.filter((l) => l.includes('"_aws"') && l.includes('"MonitorType":"expression"'));
+    expect(emf.length).toBeGreaterThan(0);
+    const line = JSON.parse(emf.at(-1)?.slice(emf.at(-1)?.indexOf('{')) ?? '{}');
+    expect(line._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'saba',
+      Dimensions: [['MonitorType'], []],
+    });
+    expect(line).toMatchObject({ Skipped: 0 });
+    expect(line.LimitUsedPercent).toBeGreaterThanOrEqual(0);
+
+    // The load falls: the next run's job closes the alert.
+    const later = Math.floor(Date.now() / 1000);
+    for (const hostId of hostIds) await agent.post([{ hostId, name: 'loadavg5', time: later, value: 0 }]);
+    expect((await h.scheduler.fire('MonitoringEveryMinute')).map((r) => r.ok)).toEqual([true]);
+    await eventually(
+      async () =>
+        (await callFront(h.front.url, tenant, 'GET', '/api/v0/alerts')).json.alerts.some(
+          (a: { type: string }) => a.type === 'expression',
+        )
+          ? undefined
+          : true,
+      30_000,
+      'the expression alert closed',
+    );
+  });
+
   it('retries a notification that fails, then parks it in the dead-letter queue after maxReceiveCount', {
     timeout: 120_000,
   }, async () => {

@@ -26,6 +26,8 @@ export const UNUSED_ACTION_REASONS: Record<string, string> = {
     'The entity access it shares with the checker; the integration writes whole items (PutItem), and its metric writes go to the metric table.',
   'AnomalyTrainingFunctionRole dynamodb:DeleteItem':
     'Deletes the models of hosts that left a role and of deleted monitors (test/use-cases/anomaly-detection.test.ts); the run’s monitor and hosts stay.',
+  'MonitoringCheckerRole dynamodb:BatchGetItem':
+    'The entity access the scheduled run shares with its worker (ENTITY_ACCESS.monitor): it reads the alert states in one Query, and batch-gets one only when another checker changed it meanwhile (test/use-cases/connectivity.test.ts runs three at once).',
   'MonitoringCheckerRole ec2:DescribeInstances':
     'Read only when a host on an EC2 instance falls silent under an integration with retireAutomatically (test/use-cases/aws-integration.test.ts runs it against moto); the run’s silent host is no instance.',
 };

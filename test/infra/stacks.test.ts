@@ -149,7 +149,9 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     expect(leadingKeys(api, 'Notifier', entities)).toEqual(['O#*']);
     expect(leadingKeys(api, 'CompactionDispatch', entities)).toEqual(['ORGS']);
     expect(leadingKeys(api, 'CompactionWorker', entities)).toEqual([]);
-    expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(new Set(['M#*', 'P#*', 'N#*']));
+    expect(new Set(leadingKeys(api, 'IngestFunction', metrics))).toEqual(
+      new Set(['M#*', 'P#*', 'N#*', 'R#*']),
+    );
     expect(new Set(leadingKeys(api, 'CompactionWorker', metrics))).toEqual(new Set(['M#*', 'D#*', 'P#*']));
     expect(new Set(leadingKeys(api, 'IntegrationsFunction', entities))).toEqual(new Set(['O#*', 'ORGS']));
     // Every item action is bound to key prefixes (ListTables, the integration's listing of the
@@ -247,7 +249,7 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(6);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'dynamodb').length).toBe(7);
   });
 
   it('logs API access and outputs the apibase', () => {
@@ -319,7 +321,7 @@ describe('CDK stacks with -c metricStore=timestream', () => {
     const env = Object.values(api.findResources('AWS::Lambda::Function')).map(
       (f) => f.Properties.Environment.Variables,
     );
-    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(5);
+    expect(env.filter((v) => v.SABA_METRIC_STORE === 'timestream').length).toBe(6);
     expect(actions.Checker).toEqual(expect.arrayContaining(['timestream:Select', 'timestream:WriteRecords']));
   });
 });
@@ -414,7 +416,7 @@ describe('saba’s own alarms', () => {
     const topic = Object.keys(api.findResources('AWS::SNS::Topic'))[0];
     const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     // Few alarms: each costs $0.10 a month.
-    expect(alarms).toHaveLength(11);
+    expect(alarms).toHaveLength(15);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topic }]);
       expect(a.OKActions).toEqual([{ Ref: topic }]);
@@ -437,12 +439,60 @@ describe('saba’s own alarms', () => {
     );
     expect(dlqAlarms.map((a) => JSON.stringify(a.Properties.Dimensions))).toEqual([
       expect.stringContaining('MonitoringDeadLetters'),
+      expect.stringContaining('MonitoringCheckerDeadLetters'),
       expect.stringContaining('CompactionDeadLetters'),
     ]);
     const errors = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) => a.Properties.MetricName === 'Errors',
     );
     expect(errors.map((a) => JSON.stringify(a.Properties.Dimensions)).join()).toMatch(/Notifier/);
+  });
+
+  it('raises an alarm when a checker run or job skips work or uses more than half its timeout (its EMF metrics)', () => {
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(skipped, 0) + FILL(failures, 0)' }),
+        Match.objectLike({
+          Id: 'skipped',
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'saba', MetricName: 'Skipped' },
+            Period: 60,
+            Stat: 'Sum',
+          }),
+        }),
+        Match.objectLike({
+          Id: 'failures',
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'saba', MetricName: 'Failures' } }),
+        }),
+      ]),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'saba',
+      MetricName: 'LimitUsedPercent',
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 50,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('gives the checker’s jobs a queue of their own, one job an invocation, taken by the checker worker', () => {
+    const fns = api.findResources('AWS::Lambda::Function');
+    const worker = Object.keys(fns).find((id) => id.startsWith('MonitoringCheckerWorkerFunction'));
+    const checker = Object.entries(fns).find(([id]) => id.startsWith('MonitoringCheckerFunction'))?.[1];
+    expect(worker).toBeDefined();
+    expect(fns[worker as string]?.Properties.Timeout).toBe(55);
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: worker },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitoringCheckerJobs'), 'Arn'] },
+    });
+    expect(checker?.Properties.Environment.Variables.SABA_CHECKER_QUEUE_URL.Ref).toMatch(
+      /^MonitoringCheckerJobs/,
+    );
   });
 
   it('refuses an alarm address that is not one', () => {

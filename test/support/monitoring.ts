@@ -7,6 +7,8 @@ import { registerHost } from '#shared/use-cases/hosts/register-host.ts';
 import { postHostMetrics } from '#shared/use-cases/metrics/post-metrics.ts';
 import { WritableOwners } from '#shared/use-cases/metrics/writable-owners.ts';
 import { type CheckerSettings, runChecker } from '#shared/use-cases/monitoring/checker.ts';
+import { MonitorDirectory } from '#shared/use-cases/monitoring/monitor-directory.ts';
+import { recordRoleSeries } from '#shared/use-cases/monitoring/role-series.ts';
 import { addUser } from '#shared/use-cases/users/users.ts';
 import type { TestDynamo } from './dynalite.ts';
 import { addTestKeys } from './events.ts';
@@ -54,7 +56,10 @@ export async function addHost(deps: Deps, name: string, roles: string[] = []): P
   return (await registerHost(deps, 'acme', { name, meta: {}, roleFullnames: roles })).id;
 }
 
-/** Posts like the agent: the given metrics for one host at the clock's time. */
+/**
+ * Posts like the agent: the given metrics for one host at the clock's time, stored and kept in the
+ * role series of the roles expression monitors watch (as the ingest function does after storing).
+ */
 export async function agentPost(
   deps: Deps,
   hostId: string,
@@ -62,7 +67,9 @@ export async function agentPost(
 ): Promise<void> {
   const time = Math.floor(deps.clock.now() / 1000);
   const points = Object.entries(values).map(([name, value]) => ({ hostId, name, time, value }));
-  await postHostMetrics(deps, new WritableOwners(deps.clock, 0), 'acme', points);
+  const accepted = await postHostMetrics(deps, new WritableOwners(deps.clock, 0), 'acme', points);
+  for (const [id, list] of accepted.byHost)
+    await recordRoleSeries(deps, new MonitorDirectory(0), 'acme', id, list);
 }
 
 const noHttp: OutboundHttp = {

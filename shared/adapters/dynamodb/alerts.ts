@@ -44,17 +44,18 @@ export function dynamoAlertStates(table: Table): MonitoringStore['alertStates'] 
         ),
       );
     },
-    async settle(orgId, stateKey, version) {
-      const out = await table.doc.send(
-        new GetCommand({ TableName: table.name, Key: alertStateKeys(orgId, stateKey) }),
-      );
-      if (!out.Item || out.Item.version !== version) return;
-      const state = { ...fromItem(out.Item), pending: [] };
+    // The state is the one stored at its version: its pending effects are cleared in one conditional write.
+    async settle(orgId, state) {
+      const { version } = state;
       await conditionally(() =>
         table.doc.send(
           new PutCommand({
             TableName: table.name,
-            Item: { ...alertStateKeys(orgId, stateKey), version, doc: JSON.stringify(state) },
+            Item: {
+              ...alertStateKeys(orgId, key(state)),
+              version,
+              doc: JSON.stringify({ ...state, pending: [] }),
+            },
             ConditionExpression: 'version = :v',
             ExpressionAttributeValues: { ':v': version },
           }),

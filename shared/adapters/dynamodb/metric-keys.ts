@@ -98,3 +98,11 @@ export function decodeValue(attr: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Role series items (role-series.ts): one per (role, minute, host), the minute's values of the metrics
+ * a `role()` expression watches there, so one Query reads a whole role's minute.
+ */
+export const ROLE_SERIES_TTL = DAY;
+export const roleSeriesPartition = (org: string, role: string, minute: number): string =>
+  `R#${org}#${role}#${pad(minute)}`;

@@ -3,12 +3,14 @@ import { mapLimited } from '../../concurrency.ts';
 import { type Clock, epochSeconds } from '../../domain/clock.ts';
 import type { LatestValues, MetricOwner, NamedPoint } from '../../domain/metrics.ts';
 import type { MetricStore } from '../../ports/metric-store.ts';
+import type { RoleSeries } from '../../ports/role-series.ts';
 import { Arrivals, HEARTBEAT_MINUTES } from './metric-arrivals.ts';
 import { compactShard } from './metric-compaction.ts';
 import { MetricNames } from './metric-names.ts';
 import { pulseLastSeen, pulsesOf } from './metric-pulse.ts';
 import { newestMinute, readLatest, readSeries } from './metric-reads.ts';
 import { writeMinuteItems } from './metric-writes.ts';
+import { dynamoRoleSeries } from './role-series.ts';
 import { inParallel, type Table, type TableOptions } from './table.ts';
 
 /** Metrics in DynamoDB (the AWS default); the layout is described in metric-keys.ts. */
@@ -23,6 +25,7 @@ export class DynamoMetricStore implements MetricStore {
   readonly #arrivals: Arrivals;
   readonly #clock: Clock;
   readonly retentionDays: number;
+  readonly roleSeries: RoleSeries;
 
   constructor(
     doc: DynamoDBDocumentClient,
@@ -38,6 +41,7 @@ export class DynamoMetricStore implements MetricStore {
     this.#arrivals = new Arrivals(this.#table, this.#names, HEARTBEAT_MINUTES);
     this.#clock = clock;
     this.retentionDays = retentionDays;
+    this.roleSeries = dynamoRoleSeries(this.#table);
   }
 
   /** Minute items first, then (when due) the pulse: a heartbeat never claims points that are not stored. */

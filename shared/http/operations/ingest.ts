@@ -22,6 +22,7 @@ import {
   evaluateServiceMetricMonitors,
 } from '../../use-cases/monitoring/evaluate-metrics.ts';
 import type { MonitorDirectory } from '../../use-cases/monitoring/monitor-directory.ts';
+import { recordRoleSeries } from '../../use-cases/monitoring/role-series.ts';
 import type { ApiResult } from '../event.ts';
 import { success } from '../reply.ts';
 import { otlpExport } from './labeled.ts';
@@ -77,6 +78,7 @@ export function createIngestOperations({ owners, monitors, logger, forwarding, k
             await allSettledOrThrow([
               evaluateHostMetricMonitors(deps, monitors, req.orgId, hostId, list),
               recordAnomalyFeatures(deps, monitors, req.orgId, hostId, list),
+              recordRoleSeries(deps, monitors, req.orgId, hostId, list),
             ]);
           }
         }, req.orgId),

@@ -9,10 +9,41 @@ import {
 } from '../../domain/monitoring/expression.ts';
 import { parseRoleFullname } from '../../domain/names.ts';
 import type { Deps } from '../../ports/deps.ts';
+import type { RoleSeries } from '../../ports/role-series.ts';
 
 /** Points keyed by their `step`-aligned time, so series of different owners line up. */
 const toSeries = (points: MetricPoint[], step: number): Series =>
   new Map(points.map((p) => [Math.floor(p.time / step) * step, p.value]));
+
+/** Reads the member series of one `role()` reference. */
+export type RoleReader = (
+  fullname: string,
+  metric: string,
+  from: number,
+  to: number,
+  step: number,
+) => Promise<Series[]>;
+
+/** A role's series from its member hosts' own series (one read for many owners). */
+export const roleFromMembers =
+  (deps: Deps, orgId: string, hosts: () => Promise<readonly HostSummary[]>): RoleReader =>
+  async (fullname, metric, from, to, step) => {
+    const { service, role } = parseRoleFullname(fullname);
+    const owners = (await hosts())
+      .filter((h) => !h.isRetired && (h.roles[service] ?? []).includes(role))
+      .map((h) => ({ kind: 'host' as const, id: h.id }));
+    if (owners.length === 0) return [];
+    const byOwner = await deps.metrics.rangeMany(orgId, owners, metric, from, to, step);
+    return Object.values(byOwner)
+      .filter((p) => p.length > 0)
+      .map((p) => toSeries(p, step));
+  };
+
+/** A role's recent series from the role series kept on ingest (RoleSeries): a Query per minute. */
+export const roleFromRoleSeries =
+  (store: RoleSeries, orgId: string): RoleReader =>
+  async (fullname, metric, from, to, step) =>
+    [...(await store.read(orgId, fullname, metric, from, to)).values()].map((p) => toSeries(p, step));
 
 async function fetchRef(
   deps: Deps,
@@ -21,7 +52,7 @@ async function fetchRef(
   from: number,
   to: number,
   step: number,
-  hosts: readonly HostSummary[],
+  readRole: RoleReader,
 ): Promise<Series[]> {
   switch (ref.kind) {
     case 'host':
@@ -38,17 +69,8 @@ async function fetchRef(
           step,
         ),
       ];
-    case 'role': {
-      const { service, role } = parseRoleFullname(ref.fullname);
-      const owners = hosts
-        .filter((h) => !h.isRetired && (h.roles[service] ?? []).includes(role))
-        .map((h) => ({ kind: 'host' as const, id: h.id }));
-      if (owners.length === 0) return [];
-      const byOwner = await deps.metrics.rangeMany(orgId, owners, ref.metric, from, to, step);
-      return Object.values(byOwner)
-        .filter((p) => p.length > 0)
-        .map((p) => toSeries(p, step));
-    }
+    case 'role':
+      return readRole(ref.fullname, ref.metric, from, to, step);
   }
 }
 
@@ -60,11 +82,11 @@ export async function fetchRefs(
   from: number,
   to: number,
   step: number,
-  hosts: readonly HostSummary[],
+  readRole: RoleReader,
 ): Promise<Map<string, Series[]>> {
   const data = new Map<string, Series[]>();
   for (const ref of refs)
-    data.set(seriesRefKey(ref), await fetchRef(deps, orgId, ref, from, to, step, hosts));
+    data.set(seriesRefKey(ref), await fetchRef(deps, orgId, ref, from, to, step, readRole));
   return data;
 }
 
@@ -80,12 +102,11 @@ export async function readExpression(
   to: number,
 ): Promise<MetricPoint[][]> {
   const parsed = parseExpression(expression);
-  const needsHosts = parsed.refs.some((r) => r.kind === 'role');
-  const hosts = needsHosts ? await deps.entities.hosts.listSummaries(orgId) : [];
   const step = stepFor(from, to);
+  const members = () => deps.entities.hosts.listSummaries(orgId);
   const series = evaluateExpressionSeries(
     parsed,
-    await fetchRefs(deps, orgId, parsed.refs, from, to, step, hosts),
+    await fetchRefs(deps, orgId, parsed.refs, from, to, step, roleFromMembers(deps, orgId, members)),
   );
   return series.map((s) => [...s].sort(([a], [b]) => a - b).map(([time, value]) => ({ time, value })));
 }

@@ -135,7 +135,7 @@ export async function settleState(
   }
   const key = `${state.monitorId}#${state.target}`;
   if (isIdle(state)) await deps.entities.alertStates.remove(orgId, key, state.version);
-  else if (state.pending.length > 0) await deps.entities.alertStates.settle(orgId, key, state.version);
+  else if (state.pending.length > 0) await deps.entities.alertStates.settle(orgId, state);
 }
 
 async function applyOne(
@@ -197,18 +197,63 @@ async function applyOne(
   throw new Error(`alert state ${key} kept changing under ${TRIES} attempts`);
 }
 
+/** A collection whose `list` is read once per organization while it lives; any other call forgets it. */
+function listedOnce<C extends { list(orgId: string): Promise<unknown[]> }>(collection: C): C {
+  const lists = new Map<string, Promise<unknown[]>>();
+  return new Proxy(collection, {
+    get(target, prop) {
+      const real = Reflect.get(target, prop, target);
+      if (typeof real !== 'function') return real;
+      if (prop === 'list')
+        return (orgId: string) => {
+          let list = lists.get(orgId);
+          if (!list) {
+            list = target.list(orgId);
+            lists.set(orgId, list);
+            list.catch(() => lists.delete(orgId));
+          }
+          return list;
+        };
+      return (...args: unknown[]) => {
+        lists.clear();
+        return (real as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/**
+ * What every transition of one batch reads alike: the organization's alert group settings and its
+ * notification channels, groups and channel statuses, read once for the batch (a thousand hosts
+ * falling silent at once open a thousand alerts: one read of each, not a thousand).
+ */
+function batchReads<D extends Deps>(deps: D): D {
+  const e = deps.entities;
+  return {
+    ...deps,
+    entities: {
+      ...e,
+      alertGroupSettings: listedOnce(e.alertGroupSettings),
+      channels: listedOnce(e.channels),
+      notificationGroups: listedOnce(e.notificationGroups),
+      channelStatuses: listedOnce(e.channelStatuses),
+    },
+  };
+}
+
 /**
  * Applies monitors' verdicts to alert states: opens, changes, re-notifies and closes alerts, each
  * exactly once however many checkers run. `known` may carry states already read (the checker reads
  * them all); the others are read in one batch. Targets are independent and applied a few at a time.
  */
 export async function applyEvaluations(
-  deps: Deps,
+  dependencies: Deps,
   orgId: string,
   evaluations: Evaluation[],
   known?: Map<string, AlertState>,
 ): Promise<void> {
   if (evaluations.length === 0) return;
+  const deps = batchReads(dependencies);
   const states =
     known ??
     (await deps.entities.alertStates.getMany(

@@ -3,25 +3,22 @@ import { epochSeconds } from '../../domain/clock.ts';
 import type { HostSummary } from '../../domain/host.ts';
 import { stateKey } from '../../domain/monitoring/alert-state.ts';
 import {
-  type AnomalyDetectionMonitor,
-  type ConnectivityMonitor,
-  type ExpressionMonitor,
-  type ExternalMonitor,
-  hostInScope,
-  type Monitor,
-  type QueryMonitor,
-  type ServiceMetricMonitor,
-} from '../../domain/monitoring/monitor.ts';
+  type CheckerJob,
+  type CheckerJobResult,
+  checkedInJob,
+  planCheckerJobs,
+  type SkippedMonitor,
+} from '../../domain/monitoring/checker-jobs.ts';
+import { type ConnectivityMonitor, hostInScope, type Monitor } from '../../domain/monitoring/monitor.ts';
 import type { Org } from '../../domain/org.ts';
+import type { CheckerJobQueue } from '../../ports/checker-jobs.ts';
 import type { Deps } from '../../ports/deps.ts';
 import type { OutboundHttp } from '../../ports/notifications.ts';
 import { retireAndCloseAlerts } from '../retire-hosts.ts';
 import { applyEvaluations, type Evaluation, isStale, settleState } from './alert-engine.ts';
 import { resendAlertGroups } from './alert-groups.ts';
-import { evaluateAnomalyMonitor } from './anomaly-monitor.ts';
-import { evaluateExpressionMonitor } from './expression-monitor.ts';
-import { probeExternal } from './external-probe.ts';
-import { evaluateQueryMonitor } from './query-monitor.ts';
+import { runCheckerJob } from './checker-job.ts';
+import { inProcessCheckerJobs } from './in-process-jobs.ts';
 
 export interface CheckerSettings {
   /** Silence longer than this raises a connectivity alert. */
@@ -36,41 +33,24 @@ export interface CheckerSettings {
   beforeSilenceAlert?: (deps: Deps, orgId: string, hostIds: string[]) => Promise<Set<string>>;
 }
 
+/** Evaluations and skips of one monitor type in a run. */
+export interface TypeStats {
+  evaluations: number;
+  skipped: number;
+}
+
 export interface CheckerRunStats {
   orgs: number;
   hosts: number;
   monitors: number;
+  /** Jobs sent to the queue (their monitors' evaluations count here only when they ran in-process). */
+  jobs: number;
   evaluations: number;
-  /** Monitors whose evaluation failed twice this run (each also logged with its reason). */
+  /** Monitors left out of this run (each also logged with its reason). */
   skipped: number;
-}
-
-/** A monitor left out of one run: its evaluation failed on both tries. */
-export interface SkippedMonitor {
-  monitorId: string;
-  type: string;
-  reason: string;
-}
-
-/**
- * One monitor's evaluation, tried twice: a failed read fails that monitor alone, never the
- * organization's run. A second failure skips it for this run and is reported.
- */
-async function isolated<T>(
-  m: Monitor,
-  skipped: SkippedMonitor[],
-  work: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch {
-    try {
-      return await work();
-    } catch (err) {
-      skipped.push({ monitorId: m.id, type: m.type, reason: (err as Error).message });
-      return undefined;
-    }
-  }
+  /** Organizations whose run failed (logged). */
+  failures: number;
+  byType: Record<string, TypeStats>;
 }
 
 const monitored = (h: HostSummary) => !h.isRetired && (h.status === 'working' || h.status === 'standby');
@@ -105,83 +85,52 @@ function connectivity(
   return out;
 }
 
-/** Service metrics that stopped arriving: the newest point against the missing-data thresholds. */
-async function missingData(
-  deps: Deps,
-  orgId: string,
-  m: ServiceMetricMonitor,
-  now: number,
-): Promise<Evaluation | undefined> {
-  const longest = Math.max(m.missingDurationWarning ?? 0, m.missingDurationCritical ?? 0);
-  if (longest === 0) return undefined;
-  const points = await deps.metrics.range(
-    orgId,
-    { kind: 'service', id: m.service },
-    m.metric,
-    now - longest * 60,
-    now,
-    60,
-  );
-  const newest = points.length > 0 ? Math.max(...points.map((p) => p.time)) : undefined;
-  const silentMinutes = newest === undefined ? longest : (now - newest) / 60;
-  const status =
-    m.missingDurationCritical !== undefined && silentMinutes >= m.missingDurationCritical
-      ? 'CRITICAL'
-      : m.missingDurationWarning !== undefined && silentMinutes >= m.missingDurationWarning
-        ? 'WARNING'
-        : 'OK';
-  return {
-    monitor: m,
-    target: { monitorId: m.id, service: m.service, aspect: 'missing' },
-    observation: {
-      status,
-      ...(status !== 'OK' && { message: `No data of ${m.metric} for ${Math.floor(silentMinutes)} minutes` }),
-    },
-    alertType: 'service',
-    maxCheckAttempts: 1,
-    ...(m.notificationInterval !== undefined && { notificationInterval: m.notificationInterval }),
-  };
-}
-
 /**
- * One checker run for one organization: connectivity of every monitored host (silence judged
- * against now − timeout, never against ticks), missing service metrics, external HTTP checks,
- * expressions, role anomaly detection and query monitors; then resends alert groups that are due.
- * Silent agents are judged and applied first, so no other monitor's cost or failure holds them back;
- * every other monitor is evaluated in isolation (a failure skips it alone). Reads: the monitors, the
- * host summaries and the pulses (32 shards each), the alert states; then whatever series the
- * service, expression and query monitors name.
+ * One checker run for one organization: its jobs sent first (every monitor the checker evaluates
+ * besides connectivity, split by type into bounded jobs), then silent agents judged against
+ * now − timeout (never against ticks) and applied here, so no other monitor's cost or failure holds
+ * them back; then alert groups that are due are resent. Reads: the monitors, the alert states, the
+ * host summaries and the pulses (32 shards each).
  */
 export async function checkOrganization(
   deps: Deps,
   orgId: string,
   settings: CheckerSettings,
+  queue: CheckerJobQueue,
   org?: Pick<Org, 'retireSilentHostsAfterDays'>,
-): Promise<Omit<CheckerRunStats, 'orgs' | 'skipped'> & { skipped: SkippedMonitor[] }> {
+): Promise<{
+  hosts: number;
+  monitors: number;
+  evaluations: number;
+  jobs: CheckerJob[];
+  skipped: SkippedMonitor[];
+}> {
   const now = epochSeconds(deps.clock);
   const [monitors, states] = await Promise.all([
     deps.entities.monitors.list(orgId),
     deps.entities.alertStates.list(orgId),
   ]);
+  const jobs = planCheckerJobs(orgId, monitors, now);
+  const skipped: SkippedMonitor[] = [];
+  try {
+    await queue.sendAll(jobs);
+  } catch (err) {
+    const reason = `its job could not be queued: ${(err as Error).message}`;
+    for (const job of jobs)
+      for (const monitorId of job.monitorIds) skipped.push({ monitorId, type: job.type, reason });
+  }
+  const inJobs = new Set(monitors.filter(checkedInJob).map((m) => m.id));
   const byKey = new Map(states.map((s) => [`${s.monitorId}#${s.target}`, s]));
-  // Effects left pending by a run that died are finished first.
-  for (const s of states.filter((s) => isStale(s, now))) {
+  // Effects left pending by a run that died are finished first (a job settles its own monitors').
+  for (const s of states.filter((s) => !inJobs.has(s.monitorId) && isStale(s, now))) {
     await settleState(deps, orgId, s);
     byKey.set(`${s.monitorId}#${s.target}`, { ...s, pending: [] });
   }
   const ofType = <T extends Monitor>(type: T['type']) => monitors.filter((m): m is T => m.type === type);
-
   const connectivityMonitors = ofType<ConnectivityMonitor>('connectivity');
-  const expressionMonitors = ofType<ExpressionMonitor>('expression');
-  const anomalyMonitors = ofType<AnomalyDetectionMonitor>('anomalyDetection');
   const retireAfterDays = org?.retireSilentHostsAfterDays;
-  const needsHosts =
-    connectivityMonitors.length > 0 ||
-    expressionMonitors.length > 0 ||
-    anomalyMonitors.length > 0 ||
-    !!retireAfterDays;
   let [hosts, lastSeen] = await Promise.all([
-    needsHosts ? deps.entities.hosts.listSummaries(orgId) : [],
+    connectivityMonitors.length > 0 || retireAfterDays ? deps.entities.hosts.listSummaries(orgId) : [],
     connectivityMonitors.length > 0 || retireAfterDays
       ? deps.metrics.lastSeen(orgId, now - settings.connectivityTimeoutSeconds)
       : ({} as Record<string, number>),
@@ -214,71 +163,91 @@ export async function checkOrganization(
     silences = silences.filter((e) => !gone.has(e.target.hostId ?? ''));
   }
   // Only targets that are not OK, or have a state, need the engine: a healthy fleet writes nothing.
-  const needed = (list: Evaluation[]) =>
-    list.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target)));
-  // Silent agents first: whatever the other monitors cost, or however they fail, these alerts open.
-  await applyEvaluations(deps, orgId, needed(silences), byKey);
-
-  const skipped: SkippedMonitor[] = [];
-  const evaluations: Evaluation[] = [];
-  const add = (found: (Evaluation | undefined)[] | Evaluation | undefined) => {
-    for (const e of [found ?? []].flat()) if (e) evaluations.push(e);
-  };
-  for (const m of ofType<ServiceMetricMonitor>('service'))
-    add(await isolated(m, skipped, () => missingData(deps, orgId, m, now)));
-  add(
-    await mapLimited(ofType<ExternalMonitor>('external'), 16, (m) =>
-      isolated(m, skipped, () => probeExternal(deps, orgId, m, settings.http)),
-    ),
+  await applyEvaluations(
+    deps,
+    orgId,
+    silences.filter((e) => e.observation.status !== 'OK' || byKey.has(stateKey(e.target))),
+    byKey,
   );
-  add(
-    await mapLimited(expressionMonitors, 8, (m) =>
-      isolated(m, skipped, () => evaluateExpressionMonitor(deps, orgId, m, now, hosts)),
-    ),
-  );
-  for (const m of anomalyMonitors)
-    add(await isolated(m, skipped, () => evaluateAnomalyMonitor(deps, orgId, m, now, hosts)));
-  const queries = await mapLimited(ofType<QueryMonitor>('query'), 4, (m) =>
-    isolated(m, skipped, () => evaluateQueryMonitor(deps, orgId, m, now, states)),
-  );
-  for (const q of queries) add(q);
-
-  await applyEvaluations(deps, orgId, needed(evaluations), byKey);
   await resendAlertGroups(deps, orgId);
-  return {
-    hosts: hosts.length,
-    monitors: monitors.length,
-    evaluations: silences.length + evaluations.length,
-    skipped,
-  };
+  return { hosts: hosts.length, monitors: monitors.length, evaluations: silences.length, jobs, skipped };
+}
+
+const emptyStats = (): CheckerRunStats => ({
+  orgs: 0,
+  hosts: 0,
+  monitors: 0,
+  jobs: 0,
+  evaluations: 0,
+  skipped: 0,
+  failures: 0,
+  byType: { connectivity: { evaluations: 0, skipped: 0 } },
+});
+
+/** Adds what a job or an organization's run did to the run's totals. */
+function count(stats: CheckerRunStats, type: string, evaluations: number, skipped: number): void {
+  const t = stats.byType[type] ?? { evaluations: 0, skipped: 0 };
+  stats.byType[type] = t;
+  t.evaluations += evaluations;
+  t.skipped += skipped;
+  stats.evaluations += evaluations;
+  stats.skipped += skipped;
+}
+
+/** Jobs run in this process: what the checker does when no queue is given (local mode, tests). */
+export const localCheckerJobs = (deps: Deps, settings: CheckerSettings): CheckerJobQueue =>
+  inProcessCheckerJobs((job) => runCheckerJob(deps, job, settings.http));
+
+/** One line per skipped monitor, with its reason. */
+export function logSkips(
+  log: (msg: string, err: unknown) => void,
+  orgId: string,
+  skipped: readonly SkippedMonitor[],
+): void {
+  for (const skip of skipped)
+    log(
+      `checker skipped ${skip.type} monitor ${skip.monitorId} of organization ${orgId}`,
+      new Error(skip.reason),
+    );
 }
 
 /**
- * The scheduled checker: every organization, one after another; one failing does not stop the rest,
- * and a monitor whose evaluation fails is skipped alone, each skip logged with its reason.
+ * The scheduled checker: every organization (4 at a time); one failing does not stop the rest.
+ * Each sends its jobs to `queue` and judges its silent agents. With an in-process queue the run
+ * waits for the jobs and counts them too; a skipped monitor is logged with its reason.
  */
 export async function runChecker(
   deps: Deps,
   settings: CheckerSettings,
   log: (msg: string, err: unknown) => void,
+  queue: CheckerJobQueue = localCheckerJobs(deps, settings),
 ): Promise<CheckerRunStats> {
-  const stats: CheckerRunStats = { orgs: 0, hosts: 0, monitors: 0, evaluations: 0, skipped: 0 };
-  for (const org of await deps.entities.orgs.list()) {
+  const stats = emptyStats();
+  await mapLimited(await deps.entities.orgs.list(), 4, async (org) => {
     try {
-      const s = await checkOrganization(deps, org.id, settings, org);
+      const s = await checkOrganization(deps, org.id, settings, queue, org);
       stats.orgs++;
       stats.hosts += s.hosts;
       stats.monitors += s.monitors;
-      stats.evaluations += s.evaluations;
-      stats.skipped += s.skipped.length;
-      for (const skip of s.skipped)
-        log(
-          `checker skipped ${skip.type} monitor ${skip.monitorId} of organization ${org.id}`,
-          new Error(skip.reason),
-        );
+      stats.jobs += s.jobs.length;
+      count(stats, 'connectivity', s.evaluations, 0);
+      for (const skip of s.skipped) count(stats, skip.type, 0, 1);
+      logSkips(log, org.id, s.skipped);
     } catch (err) {
+      stats.failures++;
       log(`checker failed for organization ${org.id}`, err);
     }
-  }
+  });
+  for (const job of (await queue.settled?.()) ?? []) countJob(stats, job, log);
   return stats;
+}
+
+/** A job's evaluations and skips into the run's totals, its skips logged. */
+export function countJob(
+  stats: CheckerRunStats,
+  job: CheckerJobResult,
+  log: (msg: string, err: unknown) => void,
+): void {
+  count(stats, job.type, job.evaluations, job.skipped.length);
+  logSkips(log, job.orgId, job.skipped);
 }

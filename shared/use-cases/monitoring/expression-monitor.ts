@@ -2,26 +2,30 @@ import type { HostSummary } from '../../domain/host.ts';
 import { ExpressionError, evaluateExpression, parseExpression } from '../../domain/monitoring/expression.ts';
 import { type ExpressionMonitor, thresholdStatus } from '../../domain/monitoring/monitor.ts';
 import type { Deps } from '../../ports/deps.ts';
-import { fetchRefs } from '../metrics/expression-reads.ts';
+import { fetchRefs, roleFromMembers, roleFromRoleSeries } from '../metrics/expression-reads.ts';
 import type { Evaluation } from './alert-engine.ts';
 
 /**
  * An expression monitor's verdict: the newest value of the expression within the last
  * `evaluateBackwardMinutes` (default 2). No data at all is no verdict (nothing changes), as in
- * Mackerel. Role members come from the host summaries the checker has already read.
+ * Mackerel. A `role()` reads the role series kept on ingest where the store keeps them (DynamoDB: a
+ * Query per minute for the whole role), else its member hosts' series (`hosts`, read when needed).
  */
 export async function evaluateExpressionMonitor(
   deps: Deps,
   orgId: string,
   m: ExpressionMonitor,
   now: number,
-  hosts: readonly HostSummary[],
+  hosts: () => Promise<readonly HostSummary[]>,
 ): Promise<Evaluation | undefined> {
   const minutes = m.evaluateBackwardMinutes ?? 2;
   const from = now - minutes * 60;
   try {
     const parsed = parseExpression(m.expression);
-    const value = evaluateExpression(parsed, await fetchRefs(deps, orgId, parsed.refs, from, now, 60, hosts));
+    const roles = deps.metrics.roleSeries
+      ? roleFromRoleSeries(deps.metrics.roleSeries, orgId)
+      : roleFromMembers(deps, orgId, hosts);
+    const value = evaluateExpression(parsed, await fetchRefs(deps, orgId, parsed.refs, from, now, 60, roles));
     if (value === undefined) return undefined;
     return {
       monitor: m,
