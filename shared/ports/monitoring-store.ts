@@ -71,6 +71,8 @@ export interface MonitoringStore {
   };
   alertLogs: {
     put(orgId: string, alertId: string, log: AlertLog): Promise<void>;
+    /** Many logs (of many alerts) in as few writes as the store allows; each is idempotent by its id. */
+    putMany(orgId: string, entries: { alertId: string; log: AlertLog }[]): Promise<void>;
     page(orgId: string, alertId: string, limit: number, before?: string): Promise<Page<AlertLog>>;
   };
   channels: Collection<Channel>;

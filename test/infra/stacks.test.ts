@@ -113,7 +113,14 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     const actions = actionsByFunction(api);
     expect(actions.Authorizer).toBeUndefined();
     expect(actions.IngestFunction).toContain('sqs:SendMessage');
-    expect(actions.IngestFunction).not.toContain('dynamodb:BatchWriteItem');
+    // Ingest batch-writes alert logs only (entity table, organizations' keys), never metrics.
+    const batchWrites = (statementsByFunction(api).IngestFunction ?? []).filter((st) =>
+      [st.Action].flat().includes('dynamodb:BatchWriteItem'),
+    );
+    expect(
+      batchWrites.map((st) => st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']),
+    ).toEqual([['O#*', 'ORGS']]);
+    expect(JSON.stringify(batchWrites[0]?.Resource)).toMatch(/EntityTable|Entities/);
     expect(new Set(actions.Notifier)).toEqual(
       new Set([
         'dynamodb:GetItem',

@@ -1,22 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
+import { dynamoEntityStore } from '#shared/adapters/dynamodb/entity-store.ts';
 import { DynamoMetricStore } from '#shared/adapters/dynamodb/metric-store.ts';
+import { targetPolicy } from '#shared/adapters/http/target-policy.ts';
+import { MemoryNotificationQueue } from '#shared/adapters/memory/notification-queue.ts';
+import { newId } from '#shared/domain/ids.ts';
 import type { CheckerJob } from '#shared/domain/monitoring/checker-jobs.ts';
 import { createCheckerWorkerHandler } from '#shared/handlers/checker-worker.ts';
 import { createLogger, emfFields, type Logger, type MetricsEntry } from '#shared/logging.ts';
 import type { CheckerJobQueue } from '#shared/ports/checker-jobs.ts';
+import { createOrg } from '#shared/use-cases/admin.ts';
 import { listAlerts } from '#shared/use-cases/monitoring/alerts.ts';
 import { runChecker } from '#shared/use-cases/monitoring/checker.ts';
 import { runCheckerJob } from '#shared/use-cases/monitoring/checker-job.ts';
 import { createMonitor } from '#shared/use-cases/monitoring/monitors.ts';
+import { addUser } from '#shared/use-cases/users/users.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import {
   addHost,
   agentPost,
+  check,
   checkerSettings,
   type MonitoringDeps,
   monitoringWorld,
+  StepClock,
 } from '../support/monitoring.ts';
 import { lambdaContext, sqsEventOf } from '../support/sqs.ts';
 
@@ -44,6 +52,35 @@ async function dynamoWorld(dynamo: TestDynamo, table: string) {
   );
   const world: MonitoringDeps = { ...deps, metrics: new DynamoMetricStore(doc, table, deps.clock, 460) };
   return { deps: world, queried };
+}
+
+/** A world on its own entity and metric tables, every DynamoDB command of it counted by name. */
+async function countedWorld(dynamo: TestDynamo, name: string) {
+  await ensureTableAt(dynamo.endpoint, `${name}-entities`);
+  await ensureTableAt(dynamo.endpoint, `${name}-metrics`);
+  const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+  const commands: string[] = [];
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const pk = (args.input as { ExpressionAttributeValues?: Record<string, unknown> })
+        .ExpressionAttributeValues?.[':pk'];
+      commands.push(`${context.commandName}${pk ? ` ${pk}` : ''}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'commandCounter' },
+  );
+  const clock = new StepClock(T0);
+  const deps: MonitoringDeps = {
+    entities: dynamoEntityStore(doc, `${name}-entities`),
+    metrics: new DynamoMetricStore(doc, `${name}-metrics`, clock, 460),
+    notifications: new MemoryNotificationQueue(),
+    targets: targetPolicy({ allowPrivate: true }),
+    clock,
+    newId,
+  };
+  await createOrg(deps, 'acme');
+  await addUser(deps, 'acme', 'ops@example.com', 'owner');
+  return { deps, commands };
 }
 
 const openAlerts = async (deps: MonitoringDeps) =>
@@ -174,6 +211,40 @@ describe('the checker’s jobs', () => {
         reason: 'the job was taken 121 s after its run (more than 120 s)',
       },
     ]);
+  });
+
+  it('opens many alerts at once in three writes each and their logs in batches (a thousand silent hosts must not time the run out)', async () => {
+    const { deps, commands } = await countedWorld(dynamo, 'burst');
+    const hosts = await Promise.all(Array.from({ length: 30 }, (_, i) => addHost(deps, `web-${i}`)));
+    for (const id of hosts) await agentPost(deps, id, { loadavg5: 1 });
+    deps.clock.at(T0 + 200);
+    await check(deps); // reads the notification settings once (and makes the default channel)
+    const alerts = (await listAlerts(deps, 'acme', { withClosed: false, limit: 100 })).items;
+    expect(alerts).toHaveLength(30);
+    const writes = (name: string) => commands.filter((c) => c === name || c.startsWith(`${name} `)).length;
+    commands.length = 0;
+    // Another 30 hosts fall silent.
+    const more = await Promise.all(Array.from({ length: 30 }, (_, i) => addHost(deps, `api-${i}`)));
+    deps.clock.at(T0 + 300);
+    for (const id of more) await agentPost(deps, id, { loadavg5: 1 });
+    deps.clock.at(T0 + 450);
+    for (const id of hosts) await agentPost(deps, id, { loadavg5: 1 }); // the first 30 come back
+    deps.clock.at(T0 + 500);
+    commands.length = 0;
+    await check(deps);
+    expect((await listAlerts(deps, 'acme', { withClosed: false, limit: 100 })).items).toHaveLength(30);
+    // 30 opened and 30 closed: a state write, the alert item and the state's settle (or removal)
+    // each; the 60 logs in three batch writes; no Get to settle a state.
+    expect(writes('BatchWriteItemCommand')).toBe(3);
+    expect(writes('PutItemCommand') + writes('UpdateItemCommand') + writes('DeleteItemCommand')).toBe(60 * 3);
+    expect(writes('GetItemCommand')).toBe(1); // the organization's name, once for the batch
+    // Alert group settings, latest groups and notification settings: read once for the batch.
+    for (const kind of ['AG_SETTINGS', 'CHANNELS', 'NGROUPS', 'CHANNEL_STATUS'])
+      expect(writes(`QueryCommand O#acme#${kind}`), kind).toBe(1);
+    expect(writes('QueryCommand O#acme#AG_LATEST')).toBe(2); // and once more for the run's resends
+    const [opened] = (await listAlerts(deps, 'acme', { withClosed: false, limit: 1 })).items;
+    const logs = await deps.entities.alertLogs.page('acme', opened?.id ?? '', 10);
+    expect(logs.items.map((l) => l.status)).toEqual(['CRITICAL']);
   });
 
   it('the worker reports each job as metrics (EMF on Lambda): evaluations, skips, time and the share of its timeout', async () => {

@@ -10,7 +10,15 @@ import {
   alertStatesPartition,
   alertsPartition,
 } from './keys.ts';
-import { batchGetAll, conditionally, type Item, queryAll, type Table, withoutKeys } from './table.ts';
+import {
+  batchGetAll,
+  batchPutAll,
+  conditionally,
+  type Item,
+  queryAll,
+  type Table,
+  withoutKeys,
+} from './table.ts';
 
 /** Alert states keep their document as JSON, with `version` beside it for the write conditions. */
 export function dynamoAlertStates(table: Table): MonitoringStore['alertStates'] {
@@ -179,6 +187,14 @@ export function dynamoAlertLogs(table: Table): MonitoringStore['alertLogs'] {
         }),
       );
     },
+    putMany: (orgId, entries) =>
+      batchPutAll(
+        table,
+        entries.map(({ alertId, log }) => ({
+          ...alertLogKeys(orgId, alertId, log.id),
+          doc: JSON.stringify(log),
+        })),
+      ),
     page: (orgId, alertId, limit, before) =>
       reversePage(
         table,

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
@@ -82,6 +83,21 @@ export async function batchGetAll(table: Table, keys: Key[], projection?: string
 }
 
 /** Runs the calls at most `limit` at a time (a wide post must not open thousands of connections). */
+/** Puts items 25 a BatchWriteItem, resending unprocessed ones with backoff. */
+export async function batchPutAll(table: Table, items: Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let batch: unknown[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`${batch.length} item(s) left unprocessed by BatchWriteItem`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const out = await table.doc.send(
+        new BatchWriteCommand({ RequestItems: { [table.name]: batch as never } }),
+      );
+      batch = out.UnprocessedItems?.[table.name] ?? [];
+    }
+  }
+}
+
 export const inParallel = <T>(calls: (() => Promise<T>)[], limit = 32): Promise<T[]> =>
   mapLimited(calls, limit, (call) => call());
 

@@ -1,4 +1,6 @@
+import { mapLimited } from '../../concurrency.ts';
 import { type HostSummary, hostLabel } from '../../domain/host.ts';
+import type { AlertLog } from '../../domain/monitoring/alert.ts';
 import { type AlertType, timeOrderedId } from '../../domain/monitoring/alert.ts';
 import {
   type AlertEffect,
@@ -104,47 +106,75 @@ const PENDING_GRACE_SECONDS = 30;
 export const isStale = (s: AlertState, now: number): boolean =>
   s.pending.length > 0 && now - Math.max(...s.pending.map((e) => e.at)) >= PENDING_GRACE_SECONDS;
 
-/**
- * Carries out a stored state's pending effects (alert item, alert log, alert groups, notification jobs), then
- * clears them, or removes the state when it is idle. Every step is idempotent, so a replay after a
- * crash, or by a second checker, repeats nothing anyone can see.
- */
-export async function settleState(
-  deps: Deps,
-  orgId: string,
-  state: AlertState,
-  wasCritical = false,
-): Promise<void> {
+/** A saved state whose pending effects are to be carried out, and whether it was critical before. */
+interface Unsettled {
+  state: AlertState;
+  wasCritical: boolean;
+}
+
+/** The alert logs a batch's effects write, written together (25 an item batch). */
+type LogEntries = { alertId: string; log: AlertLog }[];
+
+/** One state's pending effects in order: alert item, alert groups, notification jobs; its logs to `logs`. */
+async function carryOut(deps: Deps, orgId: string, { state, wasCritical }: Unsettled, logs: LogEntries) {
   for (const effect of state.pending) {
     const a = effect.alert;
     if (effect.kind === 'open') await deps.entities.alerts.open(orgId, a);
     else if (effect.kind !== 'renotify') await deps.entities.alerts.update(orgId, a);
     if (effect.kind !== 'renotify')
-      await deps.entities.alertLogs.put(orgId, a.id, {
-        id: effect.id,
-        createdAt: effect.at,
-        status: a.status,
-        trigger: effect.trigger,
-        monitorId: a.monitorId,
-        targetValue: a.value ?? null,
-        ...(a.message !== undefined && { message: a.message }),
+      logs.push({
+        alertId: a.id,
+        log: {
+          id: effect.id,
+          createdAt: effect.at,
+          status: a.status,
+          trigger: effect.trigger,
+          monitorId: a.monitorId,
+          targetValue: a.value ?? null,
+          ...(a.message !== undefined && { message: a.message }),
+        },
       });
     const inAlertGroup = await groupAlertChange(deps, orgId, changeOf(effect));
     if (effect.notify)
       await dispatchAlertEvent(deps, orgId, effect, wasCritical || a.status === 'CRITICAL', inAlertGroup);
   }
-  const key = `${state.monitorId}#${state.target}`;
-  if (isIdle(state)) await deps.entities.alertStates.remove(orgId, key, state.version);
-  else if (state.pending.length > 0) await deps.entities.alertStates.settle(orgId, state);
 }
 
+/**
+ * Carries out stored states' pending effects (alert items, alert groups, notification jobs, then
+ * the alert logs of all of them together), then clears them, or removes a state that is idle. Every
+ * step is idempotent and a state is cleared only once all its effects are done, so a replay after a
+ * crash, or by a second checker, repeats nothing anyone can see.
+ */
+async function settleAll(deps: Deps, orgId: string, unsettled: Unsettled[]): Promise<void> {
+  const logs: LogEntries = [];
+  await mapLimited(unsettled, 8, (u) => carryOut(deps, orgId, u, logs));
+  if (logs.length > 0) await deps.entities.alertLogs.putMany(orgId, logs);
+  await mapLimited(unsettled, 8, async ({ state }) => {
+    if (isIdle(state))
+      await deps.entities.alertStates.remove(orgId, `${state.monitorId}#${state.target}`, state.version);
+    else if (state.pending.length > 0) await deps.entities.alertStates.settle(orgId, state);
+  });
+}
+
+/** One stored state's pending effects carried out and cleared (a state left by a writer that died). */
+export function settleState(
+  deps: Deps,
+  orgId: string,
+  state: AlertState,
+  wasCritical = false,
+): Promise<void> {
+  return settleAll(deps, orgId, [{ state, wasCritical }]);
+}
+
+/** One evaluation's transition saved; answers the saved state, whose effects the batch carries out. */
 async function applyOne(
   deps: Deps,
   orgId: string,
   e: Evaluation,
   states: Map<string, AlertState>,
   ctx: BatchContext,
-): Promise<void> {
+): Promise<Unsettled | undefined> {
   const key = stateKey(e.target);
   const now = Math.floor(deps.clock.now() / 1000);
   for (let attempt = 1; attempt <= TRIES; attempt++) {
@@ -160,7 +190,7 @@ async function applyOne(
         (d) => isDowntimeActive(d, now) && downtimeCovers(d, { monitorId: e.monitor.id, roles }),
       );
       // A downtime suspends monitoring: nothing new opens, but recoveries still close.
-      if (muted && e.observation.status !== 'OK') return;
+      if (muted && e.observation.status !== 'OK') return undefined;
       notify &&= !muted;
     }
     const t = transition(previous && { ...previous, pending: [] }, e.target, e.observation, {
@@ -172,7 +202,7 @@ async function applyOne(
       newId: () => timeOrderedId(deps.clock.now()),
       newAlertId: () => timeOrderedId(deps.clock.now()),
     });
-    if (!t) return;
+    if (!t) return undefined;
     const orgName = t.effects.length > 0 ? await ctx.orgName() : '';
     const next: AlertState = {
       ...t.next,
@@ -184,10 +214,9 @@ async function applyOne(
       ],
     };
     if (await deps.entities.alertStates.save(orgId, next)) {
-      await settleState(deps, orgId, next, previous?.status === 'CRITICAL');
       if (t.idle) states.delete(key);
       else states.set(key, { ...next, pending: [] });
-      return;
+      return { state: next, wasCritical: previous?.status === 'CRITICAL' };
     }
     const fresh = await deps.entities.alertStates.getMany(orgId, [key]);
     const current = fresh.get(key);
@@ -223,8 +252,9 @@ function listedOnce<C extends { list(orgId: string): Promise<unknown[]> }>(colle
 }
 
 /**
- * What every transition of one batch reads alike: the organization's alert group settings and its
- * notification channels, groups and channel statuses, read once for the batch (a thousand hosts
+ * What every transition of one batch reads alike: the organization's alert group settings, its latest
+ * alert groups (read again after any write to them) and its notification channels, groups and
+ * channel statuses, read once for the batch (a thousand hosts
  * falling silent at once open a thousand alerts: one read of each, not a thousand).
  */
 function batchReads<D extends Deps>(deps: D): D {
@@ -237,6 +267,7 @@ function batchReads<D extends Deps>(deps: D): D {
       channels: listedOnce(e.channels),
       notificationGroups: listedOnce(e.notificationGroups),
       channelStatuses: listedOnce(e.channelStatuses),
+      alertGroups: { ...e.alertGroups, latest: listedOnce(e.alertGroups.latest) },
     },
   };
 }
@@ -266,9 +297,19 @@ export async function applyEvaluations(
   for (const e of evaluations)
     byTarget.set(stateKey(e.target), [...(byTarget.get(stateKey(e.target)) ?? []), e]);
   const queue = [...byTarget.values()];
+  // Saved states whose effects are carried out together once every target is saved (their alert
+  // logs in a few batch writes: a thousand silent hosts are a thousand writes fewer). A target with
+  // several evaluations (a check report's results) settles each before the next, in order.
+  const unsettled: Unsettled[] = [];
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift())
-      for (const e of group) await applyOne(deps, orgId, e, states, ctx);
+      for (const e of group) {
+        const saved = await applyOne(deps, orgId, e, states, ctx);
+        if (!saved) continue;
+        if (group.length === 1) unsettled.push(saved);
+        else await settleAll(deps, orgId, [saved]);
+      }
   };
   await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  await settleAll(deps, orgId, unsettled);
 }
