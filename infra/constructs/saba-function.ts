@@ -22,13 +22,9 @@ export interface SabaFunctionProps {
 }
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
-/** BatchWriteItem: alert logs, written together by a batch of alert transitions. */
-const WRITE = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-] as const;
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+/** The alert logs of a batch of alert transitions, written together (ingest and the checker). */
+const ALERT_LOGS = 'dynamodb:BatchWriteItem';
 
 /**
  * What each kind of function may do on the entity table: its actions (never Scan), and the leading
@@ -40,9 +36,9 @@ export const ENTITY_ACCESS = {
   /** The HTTP functions' key check: one GetItem per key a minute per container, never a write. */
   keys: { actions: ['dynamodb:GetItem'], keys: ['KEY#*'] },
   /** Ingest: is the host live; monitoring on arrival (monitors, alert states, alerts and logs). */
-  ingest: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
+  ingest: { actions: [...READ, ...WRITE, ALERT_LOGS], keys: ['O#*', 'ORGS'] },
   /** The checker: monitors, host summaries, alert states; alert writes; every organization. */
-  monitor: { actions: [...READ, ...WRITE], keys: ['O#*', 'ORGS'] },
+  monitor: { actions: [...READ, ...WRITE, ALERT_LOGS], keys: ['O#*', 'ORGS'] },
   /** The notifier: channels and users (Query, GetItem); delivery records (PutItem, DeleteItem). */
   notify: {
     actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],

@@ -22,6 +22,8 @@ export const UNUSED_ACTION_REASONS: Record<string, string> = {
     'The entity access the integration shares with the checker (ENTITY_ACCESS.monitor); a run reads its items one at a time.',
   'IntegrationsFunctionRole dynamodb:DeleteItem':
     'Deletes the record of a resource that disappeared (and, through retirement, alert states); every resource of the harness run stays.',
+  'IntegrationsFunctionRole dynamodb:BatchWriteItem':
+    'The entity access it shares with the checker, which batch-writes the alert logs of many transitions; the integration closes the alerts of a retired host one at a time.',
   'IntegrationsFunctionRole dynamodb:UpdateItem':
     'The entity access it shares with the checker; the integration writes whole items (PutItem), and its metric writes go to the metric table.',
   'AnomalyTrainingFunctionRole dynamodb:DeleteItem':
