@@ -397,7 +397,8 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
     lambda,
     logs,
     liveness,
-    checker: checker.checker + checker.roleSeriesWrites,
+    // Role series are kept only with the DynamoDB metric store (Timestream reads a role in one query).
+    checker: checker.checker + (store === 'dynamodb' ? checker.roleSeriesWrites : 0),
   };
   const pulseUnits = levers.everyPostPulse ? 1 : m.writeUnitsPerPost.pulse;
   // Before: each process wrote every name once a day (≈ 48 processes × 30 names × 2 items a host-day).
@@ -450,8 +451,8 @@ const rounded = (m: Record<string, number>, hosts: number) => ({
 
 /** What a deployment costs at rest: the standing charges, whatever the hosts do. */
 function idle(withForwarder: boolean) {
-  const alarms = (9 + (withForwarder ? 2 : 0)) * PRICE.alarm;
-  const queues = 2 + (withForwarder ? 1 : 0); // notifications, compaction (, forwarding)
+  const alarms = (15 + (withForwarder ? 2 : 0)) * PRICE.alarm;
+  const queues = 3 + (withForwarder ? 1 : 0); // notifications, checker jobs, compaction (, forwarding)
   const sqsPolling = (queues * SQS_POLLS_PER_QUEUE * PRICE.sqsPerMillion) / 1e6;
   const runs = 60 * 24 * 30;
   const checker =
