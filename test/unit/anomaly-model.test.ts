@@ -100,8 +100,10 @@ describe('role anomaly detection, the model', () => {
             }));
             const before = scoreRole(hosts, models, {}, hosts[0]?.at ?? 0).scores;
             const after = scoreRole(moved, models, {}, hosts[0]?.at ?? 0).scores;
+            // Scores are reported to 2 decimals: a step may move the unrounded score across a rounding
+            // boundary (2.0249… vs 2.0251…), never by more than one unit of it.
             for (const [k, s] of after.entries())
-              expect(s.score).toBeCloseTo(before[k]?.score ?? Number.NaN, 6);
+              expect(Math.abs(s.score - (before[k]?.score ?? Number.NaN))).toBeLessThanOrEqual(0.01 + 1e-9);
           },
         ),
         { numRuns: 200 },
