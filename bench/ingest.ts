@@ -1,23 +1,15 @@
 /**
  * Sustained agent posts against the local server (`npm start` in its own process), side by side
- * with InfluxDB 1.6 and VictoriaMetrics 1.79 when installed (Debian: influxdb, victoria-metrics),
+ * with InfluxDB 1.6 and VictoriaMetrics 1.79 (Debian: influxdb, victoria-metrics; installed when missing),
  * all driven by ../shared/tools/agent-loadgen.mjs (30-point posts). For each target it steps the
  * load generator's concurrency and reports the highest posts/s whose p99 stays under 100 ms.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  BENCH_KEY,
-  freePort,
-  registerHosts,
-  saveResult,
-  startSaba,
-  stopProcess,
-  waitForHttp,
-} from './support.ts';
+import { startInflux, startVictoria } from './peers-servers.ts';
+import { BENCH_KEY, registerHosts, saveResult, startSaba } from './support.ts';
 
 const run = promisify(execFile);
 const LOADGEN = resolve('../shared/tools/agent-loadgen.mjs');
@@ -88,57 +80,34 @@ async function saba() {
 }
 
 async function influx() {
-  if (!existsSync('/usr/bin/influxd')) return { label: 'influxdb', skipped: 'apt-get install influxdb' };
-  const dir = mkdtempSync(join(tmpdir(), 'influx-'));
-  const port = await freePort();
-  const conf = join(dir, 'influxdb.conf');
-  writeFileSync(
-    conf,
-    `reporting-disabled = true\nbind-address = "127.0.0.1:${await freePort()}"\n[meta]\ndir = "${dir}/meta"\n[data]\ndir = "${dir}/data"\nwal-dir = "${dir}/wal"\nquery-log-enabled = false\n[http]\nbind-address = "127.0.0.1:${port}"\nlog-enabled = false\n[monitor]\nstore-enabled = false\n`,
-  );
-  const proc = spawn('/usr/bin/influxd', ['-config', conf], { stdio: 'ignore' });
+  const server = await startInflux();
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/ping`);
-    await fetch(`http://127.0.0.1:${port}/query?q=${encodeURIComponent('CREATE DATABASE mon')}`, {
-      method: 'POST',
-    });
     return await sweep('influxdb', [
       '--kind',
       'influx',
       '--url',
-      `http://127.0.0.1:${port}/write?db=mon&precision=s`,
+      `${server.url}/write?db=mon&precision=s`,
       '--hosts',
       String(HOSTS),
     ]);
   } finally {
-    await stopProcess(proc);
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
 async function victoria() {
-  const bin = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod'].find(existsSync);
-  if (!bin) return { label: 'victoria-metrics', skipped: 'apt-get install victoria-metrics' };
-  const dir = mkdtempSync(join(tmpdir(), 'vm-'));
-  const port = await freePort();
-  const proc = spawn(
-    bin,
-    [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR'],
-    { stdio: 'ignore' },
-  );
+  const server = await startVictoria();
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/health`);
     return await sweep('victoria-metrics', [
       '--kind',
       'influx',
       '--url',
-      `http://127.0.0.1:${port}/write?precision=s`,
+      `${server.url}/write?precision=s`,
       '--hosts',
       String(HOSTS),
     ]);
   } finally {
-    await stopProcess(proc);
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
@@ -152,8 +121,4 @@ if (wanted('influxdb')) targets.push(await influx());
 if (wanted('victoria-metrics')) targets.push(await victoria());
 const results = { seconds: SECONDS, hosts: HOSTS, targets };
 saveResult('ingest', results);
-console.log(
-  JSON.stringify(
-    results.targets.map((t) => ({ target: t.label, holds: 'holds' in t ? t.holds : t.skipped })),
-  ),
-);
+console.log(JSON.stringify(results.targets.map((t) => ({ target: t.label, holds: t.holds }))));

@@ -9,13 +9,11 @@
  * 2. A range query: `sum by (zone) (rate(bench_requests_total[5m]))` over 100 series × 24 h at a
  *    1-minute step, on both, median of 5.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { OTLP_METRICS_PROTO } from '#shared/schemas/otlp-metrics.proto.ts';
-import { BENCH_KEY, freePort, saveResult, startSaba, stopProcess, waitForHttp } from './support.ts';
+import { cpuSeconds, startVictoria } from './peers-servers.ts';
+import { BENCH_KEY, saveResult, startSaba } from './support.ts';
 
 const SERIES = 100;
 const POINTS_PER_SERIES = 10;
@@ -26,30 +24,6 @@ const CONCURRENCY = 8;
 const Request = protobuf
   .parse(OTLP_METRICS_PROTO)
   .root.lookupType('opentelemetry.proto.ExportMetricsServiceRequest');
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-/** CPU seconds of a process and all its descendants, from /proc. */
-function cpuSeconds(root: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  const visit = (pid: number) => {
-    total += stats.get(pid)?.ticks ?? 0;
-    for (const [child, s] of stats) if (s.ppid === pid) visit(child);
-  };
-  visit(root);
-  return total / TICKS;
-}
-
 const zone = (i: number) => `z${i % 4}`;
 
 /** One request's worth: every series, `POINTS_PER_SERIES` times from `start`, a minute apart. */
@@ -160,41 +134,17 @@ async function saba(): Promise<Target> {
 }
 
 async function victoria(): Promise<Target> {
-  let bin = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod'].find(existsSync);
-  if (!bin) {
-    console.log('installing victoria-metrics (apt-get) …');
-    execFileSync('apt-get', ['install', '-y', 'victoria-metrics'], { stdio: 'inherit' });
-    bin = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod'].find(existsSync);
-    if (!bin) throw new Error('victoria-metrics did not install');
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'vm-'));
-  const port = await freePort();
-  const proc = spawn(
-    bin,
-    [
-      `-storageDataPath=${dir}`,
-      `-httpListenAddr=127.0.0.1:${port}`,
-      '-loggerLevel=ERROR',
-      '-search.latencyOffset=0s',
-    ],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health`);
+  const server = await startVictoria();
+  const url = server.url;
   return {
     label: 'VictoriaMetrics 1.79 (Prometheus import)',
-    pid: proc.pid as number,
+    pid: server.pid,
     send: (b) => fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', body: b.prometheus }),
     rangeQuery: async (q, start, end) => {
       await fetch(`${url}/internal/force_flush`);
       return timedQuery(url, {}, q, start, end);
     },
-    async stop() {
-      await stopProcess(proc);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }
 
