@@ -4,7 +4,7 @@
  * (../shared/tools/agent-loadgen.mjs: one host's minute of 30 points a post, concurrency 32, the
  * same hosts), each in its own process. Per round and target: posts/s and the server's CPU per post
  * (its process and children, from /proc, over the round). Three rounds, targets taken in turn within
- * a round, medians. saba keeps monitoring on ingest on: a host metric monitor over 3 minutes of
+ * a round, medians (`BENCH_TARGETS=saba` or a comma list picks targets). saba keeps monitoring on ingest on: a host metric monitor over 3 minutes of
  * loadavg5 (a series read per post) and its default connectivity monitor.
  */
 import { execFile } from 'node:child_process';
@@ -97,7 +97,11 @@ if (!existsSync(LOADGEN))
   throw new Error(`load generator not found at ${LOADGEN} (../shared/tools beside the project)`);
 const targets: Target[] = [];
 try {
-  for (const start of [saba, influx, victoria]) targets.push(await start());
+  // BENCH_TARGETS=saba,influxdb,victoria-metrics picks some (all by default).
+  const only = process.env.BENCH_TARGETS?.split(',');
+  const starts = { saba, influxdb: influx, 'victoria-metrics': victoria };
+  for (const [name, start] of Object.entries(starts))
+    if (!only || only.includes(name)) targets.push(await start());
   const rounds = new Map<string, { posts_per_s: number; cpu_ms_per_post: number }[]>();
   for (let r = 1; r <= ROUNDS; r++)
     for (const t of targets) {
