@@ -254,8 +254,8 @@ function listedOnce<C extends { list(orgId: string): Promise<unknown[]> }>(colle
 /**
  * What every transition of one batch reads alike: the organization's alert group settings, its latest
  * alert groups (read again after any write to them) and its notification channels, groups and
- * channel statuses, read once for the batch (a thousand hosts
- * falling silent at once open a thousand alerts: one read of each, not a thousand).
+ * channel statuses, read once for the batch: a thousand hosts falling silent at once open a thousand
+ * alerts with one read of each, not a thousand.
  */
 function batchReads<D extends Deps>(deps: D): D {
   const e = deps.entities;
