@@ -1,4 +1,4 @@
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MetricOwner, MetricPoint } from '../../domain/metrics.ts';
 import { packDay } from './day-codec.ts';
 import {
@@ -14,7 +14,7 @@ import {
   pulseKeys,
   pulsePartition,
 } from './metric-keys.ts';
-import { type Item, queryAll, type Table } from './table.ts';
+import { batchPutAll, type Item, queryAll, type Table } from './table.ts';
 
 /** A day can be compacted once no post can still add to it: points older than 24 h are dropped. */
 export const COMPACT_AFTER = 2 * DAY;
@@ -52,30 +52,18 @@ export async function compactOwnerDay(
       [...times].sort(([a], [b]) => a - b).map(([time, { value }]) => ({ time, value })),
     ]),
   );
-  const puts = [...series].map(([name, points]) => ({
-    PutRequest: {
-      Item: {
-        pk: dayPartition(org, owner, name),
-        sk: pad(day),
-        ...packDay(
-          points.sort((a, b) => a.time - b.time),
-          day,
-        ),
-        ttl: day + retentionDays * DAY,
-      },
-    },
-  }));
-  for (let i = 0; i < puts.length; i += 25) {
-    let batch: unknown[] = puts.slice(i, i + 25);
-    for (let attempt = 0; batch.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`compaction of ${org}/${owner.id}/${day}: unprocessed items remain`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const out = await archive.doc.send(
-        new BatchWriteCommand({ RequestItems: { [archive.name]: batch as never } }),
-      );
-      batch = out.UnprocessedItems?.[archive.name] ?? [];
-    }
-  }
+  await batchPutAll(
+    archive,
+    [...series].map(([name, points]) => ({
+      pk: dayPartition(org, owner, name),
+      sk: pad(day),
+      ...packDay(
+        points.sort((a, b) => a.time - b.time),
+        day,
+      ),
+      ttl: day + retentionDays * DAY,
+    })),
+  );
   return series.size;
 }
 

@@ -89,7 +89,7 @@ export async function batchPutAll(table: Table, items: Item[]): Promise<void> {
     let batch: unknown[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; batch.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`${batch.length} item(s) left unprocessed by BatchWriteItem`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       const out = await table.doc.send(
         new BatchWriteCommand({ RequestItems: { [table.name]: batch as never } }),
       );

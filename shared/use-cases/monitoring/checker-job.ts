@@ -94,9 +94,9 @@ function lazily<T>(load: () => Promise<T>): () => Promise<T> {
 
 /**
  * One checker job: its monitors (those still of its type), each evaluated in isolation as of the
- * run's time, then their alert transitions applied. Reads: the monitors and the alert states of the
- * organization, whatever series the monitors name, and the host summaries only for a role read
- * without role series or an anomaly monitor. A job taken after its deadline is skipped whole (a newer
+ * run's time, then their alert transitions applied. Reads: its monitors (one batch get), the alert
+ * states of the organization, whatever series the monitors name, and the host summaries only for a
+ * role read without role series or an anomaly monitor. A job taken after its deadline is skipped whole (a newer
  * run has its monitors by then) and reported.
  */
 export async function runCheckerJob(
@@ -121,12 +121,12 @@ export async function runCheckerJob(
     }));
     return result;
   }
-  const wanted = new Set(job.monitorIds);
-  const [all, allStates] = await Promise.all([
-    deps.entities.monitors.list(orgId),
+  const [named, allStates] = await Promise.all([
+    deps.entities.monitors.getMany(orgId, job.monitorIds),
     deps.entities.alertStates.list(orgId),
   ]);
-  const monitors = all.filter((m) => wanted.has(m.id) && m.type === type);
+  // A monitor deleted since the run is gone; one whose type changed is another job's now.
+  const monitors = named.filter((m) => m.type === type);
   const ids = new Set(monitors.map((m) => m.id));
   const states = allStates.filter((s) => ids.has(s.monitorId));
   const byKey = new Map(states.map((s) => [`${s.monitorId}#${s.target}`, s]));

@@ -4,7 +4,6 @@ import type { HostSummary } from '../../domain/host.ts';
 import { stateKey } from '../../domain/monitoring/alert-state.ts';
 import {
   type CheckerJob,
-  type CheckerJobResult,
   checkedInJob,
   planCheckerJobs,
   type SkippedMonitor,
@@ -238,16 +237,9 @@ export async function runChecker(
       log(`checker failed for organization ${org.id}`, err);
     }
   });
-  for (const job of (await queue.settled?.()) ?? []) countJob(stats, job, log);
+  for (const job of (await queue.settled?.()) ?? []) {
+    count(stats, job.type, job.evaluations, job.skipped.length);
+    logSkips(log, job.orgId, job.skipped);
+  }
   return stats;
-}
-
-/** A job's evaluations and skips into the run's totals, its skips logged. */
-export function countJob(
-  stats: CheckerRunStats,
-  job: CheckerJobResult,
-  log: (msg: string, err: unknown) => void,
-): void {
-  count(stats, job.type, job.evaluations, job.skipped.length);
-  logSkips(log, job.orgId, job.skipped);
 }
