@@ -268,9 +268,16 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     );
     expect(alert).toMatchObject({ monitorId: created.json.id, status: 'WARNING', value: 3 });
     expect(worker.outcomes.length).toBeGreaterThan(before);
-    const emf = h
-      .fn('MonitoringCheckerWorkerFunction')
-      .logs.filter((l) => l.includes('"_aws"') && l.includes('"MonitorType":"expression"'));
+    // The alert is open before the invocation has ended and its log lines are in: wait for them.
+    const emfLines = () =>
+      h
+        .fn('MonitoringCheckerWorkerFunction')
+        .logs.filter((l) => l.includes('"_aws"') && l.includes('"MonitorType":"expression"'));
+    const emf = await eventually(
+      async () => (emfLines().length > 0 ? emfLines() : undefined),
+      30_000,
+      'the worker’s EMF line',
+    );
     expect(emf.length).toBeGreaterThan(0);
     const line = JSON.parse(emf.at(-1)?.slice(emf.at(-1)?.indexOf('{')) ?? '{}');
     expect(line._aws.CloudWatchMetrics[0]).toMatchObject({
