@@ -3,13 +3,16 @@ import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoMetricStore } from '../adapters/dynamodb/metric-store.ts';
 import { targetPolicy } from '../adapters/http/target-policy.ts';
+import { sqsForwardQueue } from '../adapters/sqs/forward-queue.ts';
 import { sqsJobQueue } from '../adapters/sqs/job-queue.ts';
 import { TimestreamMetricStore } from '../adapters/timestream/metric-store.ts';
 import type { AwsConfig, MetricsConfig, MonitoringConfig } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
+import { type ForwardRules, ForwardSelector } from '../domain/forwarding.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { MetricStore } from '../ports/metric-store.ts';
 import type { NotificationQueue } from '../ports/notifications.ts';
+import type { Forwarding } from '../use-cases/forwarding/forward-metrics.ts';
 import { composeEntityDeps } from './entities.ts';
 
 /** The metric store chosen at deploy time: DynamoDB (default) or Timestream (pulses in the entity table). */
@@ -58,4 +61,11 @@ export function composeAwsDeps(
     notifications,
     targets: targetPolicy({ allowPrivate: monitoring.allowPrivateTargets }),
   };
+}
+
+/** Mirroring to CloudWatch through the forwarding queue, when deployed with `forwardToCloudWatch`. */
+export function sqsForwarding(
+  config: { queueUrl: string; rules: ForwardRules } | undefined,
+): Forwarding | undefined {
+  return config && { selector: new ForwardSelector(config.rules), queue: sqsForwardQueue(config.queueUrl) };
 }

@@ -21,6 +21,14 @@ export interface IngestSettings {
   forwarding?: Forwarding | undefined;
 }
 
+/** The caches of the ingest path on Lambda (the ingest function's, and the HTTP function's behind a function URL or a load balancer). */
+export const LAMBDA_INGEST_CACHES = {
+  /** A changed monitor or host status reaches a warm container within this time. */
+  monitorCacheMs: 30_000,
+  /** Live hosts: a retirement or status change reaches every container within a minute. */
+  ownersCacheMs: 60_000,
+} as const;
+
 /**
  * The ingest function (metric posts and check reports): one host/service cache and one monitor
  * cache per process. The Lambda entry file and the local runtime both build it here.

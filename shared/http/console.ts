@@ -1,8 +1,20 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ApiResult } from './event.ts';
 import { errorResult } from './reply.ts';
 
 /** The console's built files by name (`index.html`, `app.js`, `app.css`): see console/build.ts. */
 export type ConsoleFiles = Record<string, string>;
+
+/**
+ * The console of a function's bundle: built into its `console/` folder at synth
+ * (infra/constructs/saba-function.ts). Bundled, every module's `import.meta.url` is the bundle's.
+ */
+export function loadBundledConsole(): ConsoleFiles | undefined {
+  const dir = fileURLToPath(new URL('./console/', import.meta.url));
+  if (!existsSync(dir)) return undefined;
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(`${dir}${name}`, 'utf8')]));
+}
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

@@ -1,13 +1,10 @@
 import { createApiHandler } from '#shared/handlers/api.ts';
 import { createIngestHandler } from '#shared/handlers/ingest.ts';
+import { functionFor } from '#shared/http/fronts/http-function.ts';
 import type { HttpHandler } from '#shared/http/http-handler.ts';
-import { createRouter } from '#shared/http/router.ts';
-import { ROUTES } from '#shared/http/routes.ts';
 import type { Logger } from '#shared/logging.ts';
 import type { Deps } from '#shared/ports/deps.ts';
 import type { Forwarding } from '#shared/use-cases/forwarding/forward-metrics.ts';
-
-const route = createRouter(ROUTES);
 
 /**
  * The api and ingest functions as their factories build them, behind one entry that sends each
@@ -17,12 +14,6 @@ const route = createRouter(ROUTES);
 export function functionHandlers(deps: Deps, logger: Logger, forwarding?: Forwarding): HttpHandler {
   const api = createApiHandler(deps, { logger });
   const ingest = createIngestHandler(deps, { logger, monitorCacheMs: 0, ownersCacheMs: 0, forwarding });
-  const owner = (event: Parameters<HttpHandler>[0]) => {
-    try {
-      return route(event.requestContext.http.method, event.rawPath)?.route.fn;
-    } catch {
-      return 'api'; // a malformed path: the api function answers it (400)
-    }
-  };
-  return (event, context) => (owner(event) === 'ingest' ? ingest : api)(event, context);
+  return (event, context) =>
+    (functionFor(event.requestContext.http.method, event.rawPath) === 'ingest' ? ingest : api)(event, context);
 }
