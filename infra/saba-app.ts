@@ -38,6 +38,10 @@ export function sabaPropsFromContext(node: Node): SabaProps {
       ...(rateLimit !== undefined && { rateLimit }),
       ...(burstLimit !== undefined && { burstLimit }),
     };
+  const ingress = text('ingress');
+  if (ingress !== undefined) props.ingress = ingress as SabaProps['ingress'] & string;
+  const reservedConcurrency = number('reservedConcurrency');
+  if (reservedConcurrency !== undefined) props.reservedConcurrency = reservedConcurrency;
   const roles = text('integrationRoleArns');
   if (roles !== undefined)
     props.integrationRoleArns = roles

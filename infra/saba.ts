@@ -7,6 +7,7 @@ import {
 } from '#shared/config.ts';
 import { type ForwardRules, type ForwardRulesInput, parseForwardRules } from '#shared/domain/forwarding.ts';
 import { ROLE_ARN } from '#shared/domain/integrations/aws-integration.ts';
+import { INGRESSES, type Ingress } from './constructs/ingress.ts';
 import { SabaData } from './constructs/saba-data.ts';
 import { SabaServices } from './constructs/saba-services.ts';
 
@@ -29,8 +30,22 @@ export interface SabaProps {
   forwardToCloudWatch?: string | ForwardRulesInput;
   /** A custom domain for the API: its name and an ACM certificate ARN in the stack's region. */
   domain?: { domainName: string; certificateArn: string };
-  /** The API's request rate limit per second (default 5,000) and burst (default 2,000). */
+  /** The HTTP API's request rate limit per second (default 5,000) and burst (default 2,000). */
   throttle?: { rateLimit?: number; burstLimit?: number };
+  /**
+   * The front door (default `http-api`: API Gateway's HTTP API). `function-url`: a Lambda function
+   * URL on AWS's own domain, no per-request charge beyond Lambda's, no custom domain. `alb`: an
+   * Application Load Balancer for `domain` (required), about $16 a month plus capacity units.
+   * Both put every route in one function, throttled by its reserved concurrency; see
+   * docs/cost-model.md for which is cheaper at your fleet's size.
+   */
+  ingress?: Ingress;
+  /**
+   * Behind a function URL or a load balancer: the HTTP function's reserved concurrency (default
+   * 100), its throttle (Lambda answers 429 past it; the agent retries). Reserved from the account's
+   * pool, which must keep 100 unreserved.
+   */
+  reservedConcurrency?: number;
   /**
    * Size the metric table for this many agents with provisioned capacity and auto scaling, instead
    * of on-demand (the default): cheaper for a steady fleet, see docs/cost-model.md.
@@ -58,6 +73,8 @@ export interface SabaSettings {
   forwardToCloudWatch?: ForwardRules;
   domain?: { domainName: string; certificateArn: string };
   throttle: { rateLimit: number; burstLimit: number };
+  ingress: Ingress;
+  reservedConcurrency: number;
   provisionedForHosts?: number;
   integrationRoleArns: string[];
 }
@@ -89,6 +106,19 @@ export function resolveSabaSettings(props: SabaProps = {}): SabaSettings {
         `domain.certificateArn must be an ACM certificate ARN, not ${props.domain.certificateArn}`,
       );
   }
+  const ingress = props.ingress ?? 'http-api';
+  if (!INGRESSES.includes(ingress))
+    throw new Error(`ingress must be one of ${INGRESSES.join(', ')}, not ${ingress}`);
+  if (ingress !== 'http-api' && props.throttle)
+    throw new Error(`throttle sets the HTTP API's stage; with ingress ${ingress} set reservedConcurrency`);
+  if (ingress === 'http-api' && props.reservedConcurrency !== undefined)
+    throw new Error(
+      'reservedConcurrency throttles the function URL or load balancer ingress; the HTTP API has throttle',
+    );
+  if (ingress === 'function-url' && props.domain)
+    throw new Error('a function URL has no custom domain: use ingress alb (or the HTTP API) for domain');
+  if (ingress === 'alb' && !props.domain)
+    throw new Error('ingress alb needs domain (its name and an ACM certificate for the HTTPS listener)');
   const throttle = {
     rateLimit: props.throttle?.rateLimit ?? 5000,
     burstLimit: props.throttle?.burstLimit ?? 2000,
@@ -111,6 +141,8 @@ export function resolveSabaSettings(props: SabaProps = {}): SabaSettings {
       86_400,
     ),
     throttle,
+    ingress,
+    reservedConcurrency: wholeNumber('reservedConcurrency', props.reservedConcurrency ?? 100, 1, 100_000),
     integrationRoleArns,
     ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
     ...(props.forwardToCloudWatch !== undefined && {
@@ -154,6 +186,8 @@ export class Saba extends Construct {
       senderEmail: settings.senderEmail,
       connectivityTimeoutSeconds: settings.connectivityTimeoutSeconds,
       throttle: settings.throttle,
+      ingress: settings.ingress,
+      reservedConcurrency: settings.reservedConcurrency,
       integrationRoleArns: settings.integrationRoleArns,
       ...(settings.alarmEmail && { alarmEmail: settings.alarmEmail }),
       ...(settings.forwardToCloudWatch && { forwardToCloudWatch: settings.forwardToCloudWatch }),

@@ -4,7 +4,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type LogGroupClass, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
 import { lintExceptions } from './cfn-lint.ts';
@@ -19,6 +19,10 @@ export interface SabaFunctionProps {
   environment?: Record<string, string>;
   /** Builds the web console into the bundle's `console/` folder (the api function serves it). */
   withConsole?: boolean;
+  /** Invocations at once, at most (and at least: reserved from the account's pool). */
+  reservedConcurrency?: number;
+  /** Infrequent Access halves the ingestion price (no live tail, subscriptions or metric extraction). */
+  logGroupClass?: LogGroupClass;
 }
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -114,7 +118,10 @@ export class SabaFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: SabaFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      ...(props.logGroupClass && { logGroupClass: props.logGroupClass }),
+    });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
       new PolicyStatement({
@@ -130,6 +137,9 @@ export class SabaFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(15),
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
       tracing: Tracing.ACTIVE,
       logGroup,
       // No START/END/REPORT lines: ~400 bytes an invocation, which at one post a minute would bill

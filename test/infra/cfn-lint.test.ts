@@ -29,6 +29,17 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
     provisionedForHosts: 10000,
   },
   'timestream with forwarding': { metricStore: 'timestream', forwardToCloudWatch: 'loadavg5,memory.*' },
+  'a function URL for the front door, forwarding': {
+    ingress: 'function-url',
+    reservedConcurrency: 200,
+    forwardToCloudWatch: 'loadavg5',
+  },
+  'a load balancer for the front door, provisioned capacity': {
+    ingress: 'alb',
+    domainName: 'mackerel.acme.example',
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f3c5d1e-2b4a-4c6d-8e9f-0a1b2c3d4e5f',
+    provisionedForHosts: 10000,
+  },
 };
 
 function lint(templates: string[]): Promise<{ code: number; output: string }> {

@@ -646,3 +646,146 @@ describe('every setting: forwarding, archive, custom domain, throttling, capacit
     );
   });
 });
+
+describe('the other front doors: a function URL, a load balancer', () => {
+  const certificateArn =
+    'arn:aws:acm:us-east-1:123456789012:certificate/0f3c5d1e-2b4a-4c6d-8e9f-0a1b2c3d4e5f';
+  const synth = (context: Record<string, unknown>) => {
+    const app = new App({ context });
+    const t = Template.fromStack(buildSaba(app).api);
+    return { app, t };
+  };
+  const fnIds = (t: Template) => Object.keys(t.findResources('AWS::Lambda::Function'));
+  let url: ReturnType<typeof synth>;
+  let alb: ReturnType<typeof synth>;
+  beforeAll(() => {
+    url = synth({ ingress: 'function-url' });
+    alb = synth({
+      ingress: 'alb',
+      domainName: 'mackerel.acme.example',
+      certificateArn,
+      reservedConcurrency: 300,
+    });
+  });
+
+  it('puts every route in one function behind a function URL with no IAM auth, throttled by its reserved concurrency', () => {
+    const { t } = url;
+    expect(t.findResources('AWS::ApiGatewayV2::Api')).toEqual({});
+    const ids = fnIds(t);
+    expect(ids.some((id) => /^(ApiFunction|IngestFunction)/.test(id))).toBe(false);
+    const http = ids.find((id) => id.startsWith('HttpFunction')) as string;
+    t.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+      TargetFunctionArn: { 'Fn::GetAtt': [http, 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: 100,
+      Environment: {
+        Variables: Match.objectLike({
+          SABA_LOG_LEVEL: 'warn',
+          SABA_NOTIFICATION_QUEUE_URL: Match.anyValue(),
+        }),
+      },
+    });
+    // Lambda's two permissions for a public function URL (since October 2025 both are needed).
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+      FunctionName: { 'Fn::GetAtt': [http, 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+    });
+    // Its access lines go to an Infrequent Access log group, as the HTTP API's do.
+    const logGroup = t.findResources('AWS::Lambda::Function')[http]?.Properties.LoggingConfig.LogGroup.Ref;
+    expect(t.findResources('AWS::Logs::LogGroup')[logGroup]?.Properties.LogGroupClass).toBe(
+      'INFREQUENT_ACCESS',
+    );
+    t.hasOutput('ApiBase', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+  });
+
+  it('grants the one function both the api’s and ingest’s access, and alarms on its errors and throttles', () => {
+    const { t } = url;
+    expect(new Set(leadingKeys(t, 'HttpFunction', /Entities/))).toEqual(new Set(['O#*', 'ORGS', 'KEY#*']));
+    // The metric table: what the api reads and ingest writes, together.
+    expect(new Set(leadingKeys(t, 'HttpFunction', /Metrics(?!Archive)/))).toEqual(
+      new Set(['M#*', 'P#*', 'N#*', 'R#*', 'D#*']),
+    );
+    const actions = actionsByFunction(t).HttpFunction ?? [];
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'sqs:SendMessage',
+      ]),
+    );
+    const descriptions = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties.AlarmDescription,
+    );
+    expect(descriptions).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Http function is throttled/)]),
+    );
+    expect(descriptions).toHaveLength(13);
+  });
+
+  it('puts a load balancer on the custom domain: HTTPS only, a Lambda target group with multi-value headers, no NAT', () => {
+    const { t } = alb;
+    expect(t.findResources('AWS::ApiGatewayV2::Api')).toEqual({});
+    const http = fnIds(t).find((id) => id.startsWith('HttpFunction')) as string;
+    t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 300 });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ]),
+    });
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      Port: 443,
+      Certificates: [{ CertificateArn: certificateArn }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda',
+      Targets: [{ Id: { 'Fn::GetAtt': [http, 'Arn'] } }],
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'lambda.multi_value_headers.enabled', Value: 'true' }]),
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'elasticloadbalancing.amazonaws.com',
+    });
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    t.hasOutput('ApiBase', { Value: 'https://mackerel.acme.example' });
+    const target = Object.values(t.findOutputs('*')).find(
+      (o) => /DomainTarget/.test(JSON.stringify(o)) || o.Description?.includes('Point mackerel'),
+    );
+    expect(JSON.stringify(target?.Value)).toContain('DNSName');
+  });
+
+  it('passes cdk-nag with either', () => {
+    for (const { app } of [url, alb])
+      expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('refuses ingress settings that cannot work, naming the setting', () => {
+    const build = (props: SabaProps) => () => new Saba(new Stack(new App(), 'S'), 'Saba', props);
+    expect(build({ ingress: 'nginx' as never })).toThrow(/ingress must be one of/);
+    expect(build({ ingress: 'function-url', throttle: { rateLimit: 10 } })).toThrow(
+      /throttle.*reservedConcurrency/,
+    );
+    expect(build({ reservedConcurrency: 10 })).toThrow(/reservedConcurrency/);
+    expect(
+      build({ ingress: 'function-url', domain: { domainName: 'mackerel.acme.example', certificateArn } }),
+    ).toThrow(/function URL has no custom domain/);
+    expect(build({ ingress: 'alb' })).toThrow(/ingress alb needs domain/);
+    expect(
+      build({ ingress: 'alb', reservedConcurrency: 0, domain: { domainName: 'a.example', certificateArn } }),
+    ).toThrow(/reservedConcurrency/);
+  });
+});
