@@ -90,9 +90,9 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     expect(graph.json.metrics.map((p: { value: number }) => p.value)).toEqual([1.5, 2.5]);
     // API Gateway's access log line, in the stage's format: never the key.
     expect(
-      h.front.accessLog.some((l) => JSON.parse(l).p === '/api/v0/tsdb' && JSON.parse(l).s === '200'),
+      h.httpApi.accessLog.some((l) => JSON.parse(l).p === '/api/v0/tsdb' && JSON.parse(l).s === '200'),
     ).toBe(true);
-    expect(h.front.accessLog.join('\n')).not.toContain(acme);
+    expect(h.httpApi.accessLog.join('\n')).not.toContain(acme);
   });
 
   it('takes OpenTelemetry metrics at /v1/metrics (protobuf, gzipped: binary through the front) and answers PromQL at /api/v1', async () => {
@@ -120,7 +120,7 @@ describe('AWS as deployed: every option on (DynamoDB)', () => {
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json.data.result.map((r: { value: [number, string] }) => r.value[1])).toEqual(['7']);
     expect(
-      h.front.accessLog.some((l) => JSON.parse(l).p === '/v1/metrics' && JSON.parse(l).s === '200'),
+      h.httpApi.accessLog.some((l) => JSON.parse(l).p === '/v1/metrics' && JSON.parse(l).s === '200'),
     ).toBe(true);
   });
 

@@ -15,5 +15,8 @@ export function functionHandlers(deps: Deps, logger: Logger, forwarding?: Forwar
   const api = createApiHandler(deps, { logger });
   const ingest = createIngestHandler(deps, { logger, monitorCacheMs: 0, ownersCacheMs: 0, forwarding });
   return (event, context) =>
-    (functionFor(event.requestContext.http.method, event.rawPath) === 'ingest' ? ingest : api)(event, context);
+    (functionFor(event.requestContext.http.method, event.rawPath) === 'ingest' ? ingest : api)(
+      event,
+      context,
+    );
 }

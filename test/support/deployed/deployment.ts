@@ -155,6 +155,38 @@ export class Deployment {
             RegionalHostedZoneId: 'Z1UJRXOUMOOFQ8',
           },
         };
+      case 'AWS::Lambda::Url': {
+        const urlId = randomBytes(16).toString('hex');
+        return {
+          ref: arn('lambda', `url/${urlId}`),
+          attrs: { FunctionUrl: `https://${urlId}.lambda-url.${REGION}.on.aws/` },
+        };
+      }
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+        const name = `${id.slice(0, 20)}-${suffix().slice(0, 6)}`;
+        return {
+          ref: arn('elasticloadbalancing', `loadbalancer/app/${name}/${randomBytes(8).toString('hex')}`),
+          attrs: {
+            DNSName: `${name}-${randomBytes(4).readUInt32BE()}.${REGION}.elb.amazonaws.com`,
+            CanonicalHostedZoneID: 'Z35SXDOTRQ7X7K',
+            LoadBalancerFullName: `app/${name}`,
+            LoadBalancerName: name,
+          },
+        };
+      }
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
+        const name = `${id.slice(0, 20)}-${suffix().slice(0, 6)}`;
+        const tgArn = arn('elasticloadbalancing', `targetgroup/${name}/${randomBytes(8).toString('hex')}`);
+        return {
+          ref: tgArn,
+          attrs: { TargetGroupArn: tgArn, TargetGroupFullName: `targetgroup/${name}`, TargetGroupName: name },
+        };
+      }
+      case 'AWS::EC2::SecurityGroup':
+        return {
+          ref: `sg-${randomBytes(8).toString('hex')}`,
+          attrs: { GroupId: `sg-${randomBytes(8).toString('hex')}` },
+        };
       case 'AWS::Timestream::Database': {
         const name = (p.DatabaseName as string) ?? generated.replace(/[^a-zA-Z0-9_.-]/g, '_');
         return { ref: name, attrs: { Arn: arn('timestream', `database/${name}`) } };

@@ -7,9 +7,11 @@ import {
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SabaProps } from '#infra/saba.ts';
 import { startMoto } from '../moto.ts';
+import { AlbFront, type AlbSpec } from './alb-front.ts';
 import { type AwsCall, AwsCallRecorder } from './aws-calls.ts';
 import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
 import { Deployment } from './deployment.ts';
+import { FunctionUrlFront, type FunctionUrlSpec } from './function-url-front.ts';
 import { HttpApiFront, type HttpApiSpec } from './http-api-front.ts';
 import { allowedActions, evaluate, type Statement, wildcard } from './iam-policy.ts';
 import { REGION } from './intrinsics.ts';
@@ -46,7 +48,8 @@ export class Harness {
   readonly #shipped = new Map<string, number>();
   readonly #roles = new Set<string>();
   scheduler!: Scheduler;
-  front!: HttpApiFront;
+  /** The template's front door: the HTTP API, a function URL, or a load balancer. */
+  front!: HttpApiFront | FunctionUrlFront | AlbFront;
   recorder!: AwsCallRecorder;
   deployment!: Deployment;
   assembly!: CloudAssembly;
@@ -71,7 +74,7 @@ export class Harness {
       h.#startFunctions();
       await h.#startMappings();
       h.#startScheduler();
-      h.front = new HttpApiFront(h.#httpApiSpec(), { invoke: (arn, event) => h.invoke(arn, event) });
+      h.front = h.#front();
       await h.front.start();
       return h;
     } catch (err) {
@@ -205,6 +208,94 @@ export class Harness {
     this.scheduler = new Scheduler(schedules, (arn, event) => this.invoke(arn, event), this.recorder.calls);
   }
 
+  /** The HTTP API the template has; else its function URL; else its load balancer. */
+  #front(): HttpApiFront | FunctionUrlFront | AlbFront {
+    const lambda = { invoke: (arn: string, event: unknown) => this.invoke(arn, event) };
+    if (this.deployment.resources('AWS::ApiGatewayV2::Api').length > 0)
+      return new HttpApiFront(this.#httpApiSpec(), lambda);
+    if (this.deployment.resources('AWS::Lambda::Url').length > 0)
+      return new FunctionUrlFront(this.#functionUrlSpec(), lambda);
+    if (this.deployment.resources('AWS::ElasticLoadBalancingV2::LoadBalancer').length > 0)
+      return new AlbFront(this.#albSpec(), lambda);
+    throw new Error('the template has no front door (HTTP API, function URL or load balancer)');
+  }
+
+  /** The HTTP API front, for the tests that read its access log and invocations. */
+  get httpApi(): HttpApiFront {
+    if (!(this.front instanceof HttpApiFront)) throw new Error('this deployment has no HTTP API');
+    return this.front;
+  }
+
+  /** Every AWS::Lambda::Permission, its function named by ARN. */
+  #permissions() {
+    return this.deployment.resources('AWS::Lambda::Permission').map(({ props }) => {
+      const fnRef = props.FunctionName as string;
+      const fn = [...this.functions.values()].find((f) => f.spec.arn === fnRef || f.spec.name === fnRef);
+      return {
+        functionArn: fn?.spec.arn ?? fnRef,
+        action: props.Action as string,
+        principal: props.Principal as string,
+        ...(props.SourceArn !== undefined && { sourceArn: props.SourceArn as string }),
+        ...(props.FunctionUrlAuthType !== undefined && {
+          functionUrlAuthType: props.FunctionUrlAuthType as string,
+        }),
+        ...(props.InvokedViaFunctionUrl !== undefined && {
+          invokedViaFunctionUrl:
+            props.InvokedViaFunctionUrl === true || props.InvokedViaFunctionUrl === 'true',
+        }),
+      };
+    });
+  }
+
+  #functionUrlSpec(): FunctionUrlSpec {
+    const [url, ...more] = this.deployment.resources('AWS::Lambda::Url');
+    if (!url || more.length > 0) throw new Error('the harness runs exactly one function URL');
+    if (url.props.Qualifier !== undefined) throw new Error('function URLs on aliases are not modelled');
+    const address = this.deployment.physical(url.stack, url.id).attrs.FunctionUrl as string;
+    return {
+      urlId: new URL(address).hostname.split('.')[0] as string,
+      functionArn: url.props.TargetFunctionArn as string,
+      authType: url.props.AuthType as string,
+      permissions: this.#permissions(),
+    };
+  }
+
+  #albSpec(): AlbSpec {
+    const [listener, ...more] = this.deployment.resources('AWS::ElasticLoadBalancingV2::Listener');
+    if (!listener || more.length > 0) throw new Error('the harness runs exactly one listener');
+    if (this.deployment.resources('AWS::ElasticLoadBalancingV2::ListenerRule').length > 0)
+      throw new Error('listener rules are not modelled (saba forwards everything to one target group)');
+    const actions = listener.props.DefaultActions as { Type: string; TargetGroupArn?: string }[];
+    const forward = actions.find((a) => a.Type === 'forward');
+    if (!forward || actions.length !== 1) throw new Error('the listener must forward to one target group');
+    const group = this.deployment
+      .resources('AWS::ElasticLoadBalancingV2::TargetGroup')
+      .find((g) => this.deployment.physical(g.stack, g.id).ref === forward.TargetGroupArn);
+    if (!group) throw new Error(`no target group ${forward.TargetGroupArn}`);
+    if (group.props.TargetType !== 'lambda') throw new Error('only Lambda target groups are modelled');
+    const [target, ...others] = (group.props.Targets as { Id: string }[] | undefined) ?? [];
+    if (!target || others.length > 0) throw new Error('a Lambda target group has exactly one function');
+    const attributes =
+      (group.props.TargetGroupAttributes as { Key: string; Value: string }[] | undefined) ?? [];
+    return {
+      listener: {
+        protocol: listener.props.Protocol as string,
+        port: Number(listener.props.Port),
+        certificateArns: (
+          (listener.props.Certificates as { CertificateArn: string }[] | undefined) ?? []
+        ).map((c) => c.CertificateArn),
+      },
+      targetGroup: {
+        arn: forward.TargetGroupArn as string,
+        functionArn: target.Id,
+        multiValueHeaders: attributes.some(
+          (a) => a.Key === 'lambda.multi_value_headers.enabled' && a.Value === 'true',
+        ),
+      },
+      permissions: this.#permissions(),
+    };
+  }
+
   #httpApiSpec(): HttpApiSpec {
     const [api, ...more] = this.deployment.resources('AWS::ApiGatewayV2::Api');
     if (!api || more.length > 0) throw new Error('the harness runs exactly one HTTP API');
@@ -252,15 +343,7 @@ export class Harness {
         }),
         ...(accessLog?.Format !== undefined && { accessLogFormat: accessLog.Format as string }),
       },
-      permissions: this.deployment.resources('AWS::Lambda::Permission').map(({ props }) => {
-        const fnRef = props.FunctionName as string;
-        const fn = [...this.functions.values()].find((f) => f.spec.arn === fnRef || f.spec.name === fnRef);
-        return {
-          functionArn: fn?.spec.arn ?? fnRef,
-          principal: props.Principal as string,
-          ...(props.SourceArn !== undefined && { sourceArn: props.SourceArn as string }),
-        };
-      }),
+      permissions: this.#permissions(),
       domains: this.deployment
         .resources('AWS::ApiGatewayV2::DomainName')
         .map(({ props }) => props.DomainName as string),

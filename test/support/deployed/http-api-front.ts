@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type FrontAnswer,
+  type FrontRequest,
+  FrontServer,
+  frontAnswer,
+  hostOf,
+  payloadV2Answer,
+  payloadV2Event,
+} from './front-server.ts';
 import { wildcard } from './iam-policy.ts';
 import { ACCOUNT, REGION } from './intrinsics.ts';
 import type { Invocation } from './lambda-service.ts';
@@ -25,16 +31,11 @@ export interface FunctionInvoker {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_INTEGRATION_MS = 30_000;
 /** Lambda's synchronous invocation limits, on the event and on the answer. */
-const MAX_EVENT_BYTES = 6 * 1024 * 1024;
-const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
+export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
-const gatewayAnswer = (status: number, message: string, error?: string) => ({
-  error,
-  status,
-  headers: { 'content-type': 'application/json' } as Record<string, string | string[]>,
-  body: Buffer.from(JSON.stringify({ message })),
-});
+const gatewayAnswer = (status: number, message: string, error?: string) =>
+  frontAnswer(status, { message }, error);
 
 interface Match {
   routeKey: string;
@@ -110,62 +111,40 @@ class TokenBucket {
 /**
  * An HTTP API front as API Gateway runs the template's API: the stage's throttling, the 10 MB body
  * limit, route selection from the routes' keys, the Lambda permission each integration needs, the
- * payload 2.0 event (lowercased and comma-joined headers, cookies, decoded query parameters, path
- * parameters, base64 bodies for non-text types), the 30 s integration limit (503), a failed or
- * oversized invocation as 500, Lambda's answer turned back into HTTP, and one access log line per
- * request in the stage's format.
+ * payload 2.0 event, the 30 s integration limit (503), a failed or oversized invocation as 500,
+ * Lambda's answer turned back into HTTP, and one access log line per request in the stage's format.
  */
-export class HttpApiFront {
+export class HttpApiFront extends FrontServer {
   readonly accessLog: string[] = [];
   /** Invocations API Gateway attempted, with whether a Lambda permission allowed them. */
   readonly invokes: { functionArn: string; sourceArn: string; permitted: boolean }[] = [];
-  #server?: Server;
-  url = '';
   readonly #bucket?: TokenBucket;
+  protected readonly maxBodyBytes = MAX_BODY_BYTES;
 
   readonly spec: HttpApiSpec;
   readonly lambda: FunctionInvoker;
 
   constructor(spec: HttpApiSpec, lambda: FunctionInvoker) {
+    super();
     this.spec = spec;
     this.lambda = lambda;
     if (spec.stage.rateLimit !== undefined)
       this.#bucket = new TokenBucket(spec.stage.rateLimit, spec.stage.burstLimit ?? spec.stage.rateLimit);
   }
 
-  async start(): Promise<void> {
-    this.#server = createServer((req, res) => {
-      const started = Date.now();
-      const requestId = randomUUID();
-      void this.#answer(req, requestId).then(({ status, headers, body, error }) => {
-        res.writeHead(status, { ...headers, 'apigw-requestid': requestId, 'content-length': body.length });
-        res.end(body);
-        this.#log(req, requestId, status, body.length, Date.now() - started, error);
-      });
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  protected tooLarge(): FrontAnswer {
+    return gatewayAnswer(413, 'Request Entity Too Large');
   }
 
-  async #readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-    }
-    return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+  protected async answer(r: FrontRequest): Promise<FrontAnswer> {
+    const answer = await this.#answer(r);
+    answer.headers['apigw-requestid'] = r.requestId;
+    return answer;
   }
 
-  async #answer(req: IncomingMessage, requestId: string) {
-    const body = await this.#readBody(req);
-    if (!body) return gatewayAnswer(413, 'Request Entity Too Large');
+  async #answer(r: FrontRequest): Promise<FrontAnswer> {
     if (this.#bucket && !this.#bucket.take()) return gatewayAnswer(429, 'Too Many Requests');
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const rawPath = q === -1 ? target : target.slice(0, q);
-    const rawQueryString = q === -1 ? '' : target.slice(q + 1);
-    const method = req.method ?? 'GET';
+    const { method, rawPath } = r;
     const match = selectRoute(this.spec.routes, method, rawPath);
     if (!match) return gatewayAnswer(404, 'Not Found');
     const integration = this.spec.integrations.get(match.integration);
@@ -181,7 +160,13 @@ export class HttpApiFront {
     this.invokes.push({ functionArn: integration.functionArn, sourceArn, permitted });
     if (!permitted)
       return gatewayAnswer(500, 'Internal Server Error', 'Invalid permissions on Lambda function');
-    const event = this.#event(req, { rawPath, rawQueryString, method, match, requestId, body });
+    const event = payloadV2Event(r, {
+      routeKey: match.routeKey,
+      apiId: this.spec.apiId,
+      domainName: hostOf(r.headers, `${this.spec.apiId}.execute-api.${REGION}.amazonaws.com`),
+      stage: this.spec.stage.name,
+      pathParameters: match.pathParameters,
+    });
     if (Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES)
       return gatewayAnswer(413, 'Request Entity Too Large', 'Request payload size exceeded');
     const timeoutMs = Math.min(integration.timeoutMs, MAX_INTEGRATION_MS);
@@ -197,118 +182,21 @@ export class HttpApiFront {
     if (!outcome.ok) return gatewayAnswer(500, 'Internal Server Error', outcome.errorMessage);
     if (Buffer.byteLength(JSON.stringify(outcome.result ?? null)) > MAX_RESPONSE_BYTES)
       return gatewayAnswer(500, 'Internal Server Error', 'Response payload size exceeded');
-    return { ...this.#response(outcome.result), error: undefined as string | undefined };
+    return payloadV2Answer(outcome.result);
   }
 
-  /** The payload format 2.0 event. */
-  #event(
-    req: IncomingMessage,
-    r: {
-      rawPath: string;
-      rawQueryString: string;
-      method: string;
-      match: Match;
-      requestId: string;
-      body: Buffer;
-    },
-  ) {
-    const headers: Record<string, string> = {};
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = (req.rawHeaders[i] as string).toLowerCase();
-      const value = req.rawHeaders[i + 1] as string;
-      headers[name] = name in headers ? `${headers[name]},${value}` : value;
-    }
-    const cookies = headers.cookie
-      ?.split(';')
-      .map((c) => c.trim())
-      .filter(Boolean);
-    delete headers.cookie;
-    const query: Record<string, string> = {};
-    for (const pair of r.rawQueryString.split('&').filter(Boolean)) {
-      const eq = pair.indexOf('=');
-      const decode = (s: string) => {
-        try {
-          return decodeURIComponent(s);
-        } catch {
-          return s;
-        }
-      };
-      const [k, v] = eq === -1 ? [decode(pair), ''] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
-      query[k] = k in query ? `${query[k]},${v}` : v;
-    }
-    const text = TEXT_TYPES.test(headers['content-type'] ?? '') && !headers['content-encoding'];
-    const now = new Date();
-    const domainName = (headers.host ?? `${this.spec.apiId}.execute-api.${REGION}.amazonaws.com`).split(
-      ':',
-    )[0] as string;
-    return {
-      version: '2.0',
-      routeKey: r.match.routeKey,
-      rawPath: r.rawPath,
-      rawQueryString: r.rawQueryString,
-      ...(cookies && cookies.length > 0 && { cookies }),
-      headers,
-      ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
-      requestContext: {
-        accountId: ACCOUNT,
-        apiId: this.spec.apiId,
-        domainName,
-        domainPrefix: domainName.split('.')[0],
-        http: {
-          method: r.method,
-          path: r.rawPath,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: r.requestId,
-        routeKey: r.match.routeKey,
-        stage: this.spec.stage.name,
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-      },
-      ...(r.match.pathParameters && { pathParameters: r.match.pathParameters }),
-      ...(r.body.length > 0 && { body: r.body.toString(text ? 'utf8' : 'base64') }),
-      isBase64Encoded: r.body.length > 0 && !text,
-    };
-  }
-
-  /** Lambda's answer as HTTP, payload format 2.0 rules: a `statusCode` makes it a response, anything else is a 200 JSON body. */
-  #response(result: unknown) {
-    const r = result as {
-      statusCode?: number;
-      headers?: Record<string, string>;
-      cookies?: string[];
-      body?: string;
-      isBase64Encoded?: boolean;
-    } | null;
-    if (!r || typeof r !== 'object' || typeof r.statusCode !== 'number')
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/json' } as Record<string, string | string[]>,
-        body: Buffer.from(typeof result === 'string' ? result : JSON.stringify(result)),
-      };
-    const headers: Record<string, string | string[]> = { ...r.headers };
-    if (r.cookies?.length) headers['set-cookie'] = r.cookies;
-    return {
-      status: r.statusCode,
-      headers,
-      body: Buffer.from(r.body ?? '', r.isBase64Encoded ? 'base64' : 'utf8'),
-    };
-  }
-
-  #log(req: IncomingMessage, requestId: string, status: number, bytes: number, ms: number, error?: string) {
+  protected override logged(r: FrontRequest, answer: FrontAnswer, ms: number): void {
     const format = this.spec.stage.accessLogFormat;
     if (!format) return;
     const vars: Record<string, string> = {
-      requestId,
-      'identity.sourceIp': req.socket.remoteAddress ?? '-',
-      httpMethod: req.method ?? '-',
-      path: (req.url ?? '/').split('?')[0] as string,
-      status: String(status),
-      responseLength: String(bytes),
+      requestId: r.requestId,
+      'identity.sourceIp': r.req.socket.remoteAddress ?? '-',
+      httpMethod: r.method,
+      path: r.rawPath,
+      status: String(answer.status),
+      responseLength: String(answer.body.length),
       responseLatency: String(ms),
-      integrationErrorMessage: error ?? '-',
+      integrationErrorMessage: answer.error ?? '-',
     };
     this.accessLog.push(
       format.replace(/\$context\.([A-Za-z.]+[A-Za-z])/g, (_, name: string) => {
@@ -317,12 +205,5 @@ export class HttpApiFront {
         return (vars[name] as string).replace(/["\\]/g, '\\$&');
       }),
     );
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#server?.close(() => resolve());
-      this.#server?.closeAllConnections();
-    });
   }
 }

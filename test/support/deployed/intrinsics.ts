@@ -1,6 +1,6 @@
 /**
  * CloudFormation's intrinsic functions, resolved against what the harness deployed: `Ref`,
- * `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`, `Fn::ImportValue`, and the pseudo
+ * `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`, `Fn::ImportValue`, `Fn::GetAZs`, and the pseudo
  * parameters. Anything unresolvable throws, naming it: a template that refers to something the
  * deployment does not have must fail here, as CloudFormation would fail the stack.
  */
@@ -79,6 +79,10 @@ function resolveFunction(fn: string, arg: unknown, r: Resolver): unknown {
           ? must(r.attr(id, attribute), `attribute ${name}`)
           : must(r.ref(id), `resource ${id}`);
       });
+    }
+    case 'Fn::GetAZs': {
+      const region = resolveString(arg, r) || REGION;
+      return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
     }
     default:
       throw new Error(`the harness does not resolve ${fn}`);
