@@ -28,6 +28,12 @@ import {
   runCost,
   STEADY,
 } from './checker-costs.ts';
+import {
+  type FrontMeasurement,
+  INGRESS_CONTEXTS,
+  type IngressName,
+  measureFront,
+} from './front-invocations.ts';
 import { saveResult, startDynalite } from './support.ts';
 
 const NAMES = [
@@ -294,14 +300,14 @@ const PRICE = {
     [Number.POSITIVE_INFINITY, 0.02],
   ] as [number, number][],
   putMetricDataPer1000: 0.01,
+  xrayTracesPerMillion: 5.0, // first 100,000 a month free
+  albHour: 0.0225,
+  lcuHour: 0.008,
+  publicIpv4Hour: 0.005,
 };
 const POSTS = 60 * 24 * 30; // an agent's posts a month
 const HOURS = 720;
-/**
- * Assumed, not measured here: billed duration of an ingest invocation (512 MB), and of a checker run
- * only when bench:checker has left no results (CHECKER below).
- */
-const INGEST_MS = 15;
+/** Assumed, not measured here: a checker run, only when bench:checker has left no results (CHECKER below). */
 const CHECKER_MS = { idle: 150, per10kHosts: 1500 };
 /** The checker as bench:checker measured it (with its 1,000 monitors), when it has been run. */
 const CHECKER = loadCheckerBenches();
@@ -319,6 +325,39 @@ function httpApi(requests: number): number {
 type Measured = Awaited<ReturnType<typeof measure>>;
 type Sizes = ReturnType<typeof itemSizes>;
 
+/**
+ * The front door's share: requests (API Gateway's, or a load balancer's hours and capacity units and
+ * public addresses), the function each post invokes (its measured billed duration), the access log
+ * line, and X-Ray traces when the function traces actively (Lambda samples 1 request a second and 5 %
+ * of the rest, unchangeably; 100,000 traces a month are free across the account, left out here).
+ */
+function frontCost(
+  ingress: IngressName,
+  hosts: number,
+  measured: FrontMeasurement,
+  s: Sizes,
+  levers: Levers,
+): Record<string, number> {
+  const posts = hosts * POSTS;
+  const rps = posts / (HOURS * 3600);
+  const gbSeconds = posts * (measured.durationMs.billedMean / 1000) * (measured.memoryMb / 1024);
+  const lambda = (posts * PRICE.lambdaRequestPerMillion) / 1e6 + gbSeconds * PRICE.lambdaGbSecondArm;
+  const sampled = rps <= 1 ? rps : 1 + 0.05 * (rps - 1);
+  const xray = levers.hotPathTracing ? ((sampled * HOURS * 3600) / 1e6) * PRICE.xrayTracesPerMillion : 0;
+  // The access line (API Gateway's, or the function's own with the same fields), Infrequent Access.
+  const logBytes = levers.lightLogs ? s.accessLogBytes : 250 + 26 + 200 + 400;
+  const logs = ((posts * logBytes) / 1e9) * (levers.lightLogs ? PRICE.logsIaIngestGb : PRICE.logsIngestGb);
+  if (ingress === 'http-api') return { apiGateway: httpApi(posts), lambda, logs, xray };
+  if (ingress === 'function-url') return { functionUrl: 0, lambda, logs, xray };
+  // Load balancer capacity units, the largest of: new connections (25 a second), active connections
+  // (3,000 a minute: agents keep theirs open, posting every 60 s inside the 120 s idle timeout),
+  // processed bytes (0.4 GB an hour for Lambda targets); no listener rules to evaluate.
+  const gbPerHour = (rps * 3600 * (measured.requestBytes + measured.responseBytes)) / 1e9;
+  const lcu = Math.max(hosts / 3000, gbPerHour / 0.4, 1 / 25);
+  const loadBalancer = HOURS * (PRICE.albHour + lcu * PRICE.lcuHour + 2 * PRICE.publicIpv4Hour);
+  return { loadBalancer, lambda, logs, xray };
+}
+
 interface Levers {
   /** The pulse on every post and names once per process a day (the previous design). */
   everyPostPulse: boolean;
@@ -326,6 +365,9 @@ interface Levers {
   archive: boolean;
   lightLogs: boolean;
   minuteDays: number;
+  /** X-Ray active tracing on the function every post invokes (on before this issue). */
+  hotPathTracing: boolean;
+  ingress: IngressName;
 }
 const NOW: Levers = {
   everyPostPulse: false,
@@ -333,6 +375,8 @@ const NOW: Levers = {
   archive: true,
   lightLogs: true,
   minuteDays: MINUTE_ITEM_TTL / DAY,
+  hotPathTracing: false,
+  ingress: 'http-api',
 };
 const BEFORE: Levers = {
   everyPostPulse: true,
@@ -340,20 +384,18 @@ const BEFORE: Levers = {
   archive: false,
   lightLogs: false,
   minuteDays: 8,
+  hotPathTracing: true,
+  ingress: 'http-api',
 };
 
 function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'timestream', levers: Levers) {
+  // (The front door's share is frontCost's.)
   const posts = hosts * POSTS;
   const perWrite = levers.provisioned
     ? (PRICE.wcuHour / 3600 / WRITE_TARGET) * 1e6
     : PRICE.ddbWritePerMillion;
   const perRead = levers.provisioned ? (PRICE.rcuHour / 3600 / READ_TARGET) * 1e6 : PRICE.ddbReadPerMillion;
-  const lambda =
-    (posts * PRICE.lambdaRequestPerMillion) / 1e6 +
-    posts * (INGEST_MS / 1000) * 0.5 * PRICE.lambdaGbSecondArm;
-  // The access log line (and, before, the function's request line plus START/END/REPORT, ~400 B).
-  const logBytes = levers.lightLogs ? s.accessLogBytes : 250 + 26 + 200 + 400;
-  const logs = ((posts * logBytes) / 1e9) * (levers.lightLogs ? PRICE.logsIaIngestGb : PRICE.logsIngestGb);
+  const front = frontCost(levers.ingress, hosts, FRONTS[levers.ingress], s, levers);
   // Liveness: host summaries through HostCache (entity table, on-demand), as measured; before, one
   // read of the full host item (~4.3 KB: 1 unit) a post.
   const liveness =
@@ -392,10 +434,8 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
       0.2 * 0.25 * PRICE.lambdaGbSecondArm +
       (2 * PRICE.ddbWritePerMillion + 2 * PRICE.ddbReadPerMillion) / 1e6);
   const common = {
-    apiGateway: httpApi(posts),
+    ...front,
     notifier,
-    lambda,
-    logs,
     liveness,
     // Role series are kept only with the DynamoDB metric store (Timestream reads a role in one query).
     checker: checker.checker + (store === 'dynamodb' ? checker.roleSeriesWrites : 0),
@@ -499,6 +539,10 @@ function mirroring(series: number, pointsPerPost: number) {
   };
 }
 
+/** Each front door's function, measured as deployed (front-invocations.ts), one at a time. */
+const FRONTS = {} as Record<IngressName, FrontMeasurement>;
+for (const ingress of Object.keys(INGRESS_CONTEXTS) as IngressName[])
+  FRONTS[ingress] = await measureFront(ingress, NAMES);
 const measured = await measure();
 const sizes = itemSizes();
 const model: Record<string, unknown> = {};
@@ -510,6 +554,21 @@ for (const hosts of [100, 10_000, 100_000]) {
   );
   model[`timestream@${hosts}`] = rounded(monthly(hosts, measured, sizes, 'timestream', NOW), hosts);
 }
+/** Each front door at each size, with on-demand and provisioned capacity. */
+const ingresses = Object.fromEntries(
+  (Object.keys(INGRESS_CONTEXTS) as IngressName[]).flatMap((ingress) =>
+    [100, 10_000, 100_000].flatMap((hosts) => [
+      [
+        `${ingress}@${hosts}`,
+        rounded(monthly(hosts, measured, sizes, 'dynamodb', { ...NOW, ingress }), hosts),
+      ],
+      [
+        `${ingress}-provisioned@${hosts}`,
+        rounded(monthly(hosts, measured, sizes, 'dynamodb', { ...NOW, ingress, provisioned: true }), hosts),
+      ],
+    ]),
+  ),
+);
 model['dynamodb-before@10000'] = rounded(monthly(10_000, measured, sizes, 'dynamodb', BEFORE), 10_000);
 // Each lever alone, at 10,000 hosts, from the previous design.
 const levers = Object.fromEntries(
@@ -520,6 +579,7 @@ const levers = Object.fromEntries(
       ['light logs', { lightLogs: true }],
       ['minute items 4 days', { minuteDays: 4 }],
       ['provisioned capacity', { provisioned: true }],
+      ['no X-Ray tracing on the hot path', { hotPathTracing: false }],
     ] as [string, Partial<Levers>][]
   ).map(([name, lever]) => {
     const before = total(monthly(10_000, measured, sizes, 'dynamodb', BEFORE));
@@ -533,7 +593,15 @@ const perHostSaving =
   (total(monthly(10_000, measured, sizes, 'dynamodb', NOW)) -
     total(monthly(10_000, measured, sizes, 'dynamodb', { ...NOW, provisioned: true }))) /
   10_000;
-const apiFloor = httpApi(10_000 * POSTS) / 10_000 + (POSTS * PRICE.lambdaRequestPerMillion) / 1e6;
+/** Per host-month at 10,000 hosts: what each front door's requests alone cost (no lever below it). */
+const requestFloor = Object.fromEntries(
+  (Object.keys(INGRESS_CONTEXTS) as IngressName[]).map((ingress) => {
+    const { lambda, logs, xray, ...door } = frontCost(ingress, 10_000, FRONTS[ingress], sizes, NOW);
+    const requests = (POSTS * 10_000 * PRICE.lambdaRequestPerMillion) / 1e6;
+    const doorCost = Object.values(door).reduce((a, b) => a + b, 0);
+    return [ingress, +((doorCost + requests) / 10_000).toFixed(4)];
+  }),
+);
 /** role(): read from the role series (kept on ingest) or from each member host's series, by numbers. */
 const roleReads = Object.fromEntries(
   CHECKER.map((bench) => {
@@ -559,8 +627,9 @@ const result = {
     CHECKER.length > 0
       ? { measuredAt: CHECKER.map((b) => b.hosts), roleReads }
       : 'assumed (run npm run bench:checker)',
+  fronts: FRONTS,
+  ingresses,
   assumptions: {
-    ingestMsBilled: INGEST_MS,
     checkerMs: CHECKER_MS,
     writeTarget: WRITE_TARGET,
     readTarget: READ_TARGET,
@@ -573,8 +642,8 @@ const result = {
     savingPerHost: +perHostSaving.toFixed(4),
     breakEvenHosts: Math.ceil(floor / perHostSaving),
   },
-  /** What API Gateway and Lambda invocations alone cost per host-month: no lever below it. */
-  requestFloorPerHost: +apiFloor.toFixed(4),
+  /** What each front door and Lambda's request charge alone cost per host-month at 10,000 hosts. */
+  requestFloorPerHost: requestFloor,
   idle: { withoutForwarder: idle(false), withForwarder: idle(true) },
   tenHosts: rounded(monthly(10, measured, sizes, 'dynamodb', NOW), 10),
   mirroring: [10, 1_000, 10_000, 100_000].map((n) => mirroring(n, 10)),

@@ -67,7 +67,9 @@ export class LoadBalancerIngress extends Construct {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
-      idleTimeout: Duration.seconds(60),
+      // Longer than the agents' 60 s between posts: each keeps its connection (Go closes idle ones
+      // after 90 s), so the balancer bills active connections, not a new TLS connection a post.
+      idleTimeout: Duration.seconds(120),
     });
     const targets = new ApplicationTargetGroup(this, 'Targets', {
       targets: [new LambdaTarget(props.fn)],

@@ -23,6 +23,12 @@ export interface SabaFunctionProps {
   reservedConcurrency?: number;
   /** Infrequent Access halves the ingestion price (no live tail, subscriptions or metric extraction). */
   logGroupClass?: LogGroupClass;
+  /**
+   * X-Ray active tracing (default on). Lambda samples 1 request a second and 5 % of the rest, which
+   * it does not let you change: on the function every agent post invokes that is ~$120 a month at
+   * 10,000 hosts (docs/cost-model.md), so the hot path passes tracing through instead.
+   */
+  activeTracing?: boolean;
 }
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -107,7 +113,7 @@ function onKeys(table: ITableV2, actions: readonly string[], keys: readonly stri
 
 /**
  * The one way saba makes a Lambda function: Node.js 24 on ARM64, ESM bundled by the local esbuild
- * (no Docker), X-Ray tracing, its own log group with a retention and its own role, which may write to
+ * (no Docker), X-Ray tracing (but on the hot path), its own log group with a retention and its own role, which may write to
  * that log group only (no AWS managed policy). `bindTable` sets the table's environment variable and
  * grants exactly the actions and key prefixes asked for, in one call.
  */
@@ -140,7 +146,7 @@ export class SabaFunction extends Construct {
       ...(props.reservedConcurrency !== undefined && {
         reservedConcurrentExecutions: props.reservedConcurrency,
       }),
-      tracing: Tracing.ACTIVE,
+      tracing: props.activeTracing === false ? Tracing.PASS_THROUGH : Tracing.ACTIVE,
       logGroup,
       // No START/END/REPORT lines: ~400 bytes an invocation, which at one post a minute would bill
       // more than saba's own log lines (duration and memory are in the function's metrics anyway).
@@ -169,6 +175,11 @@ export class SabaFunction extends Construct {
         }),
       },
     });
+    if (props.activeTracing === false)
+      lintExceptions(this.fn, {
+        WS1000:
+          'The hot path: Lambda samples 1 request a second and 5 % of the rest and cannot be told less; at one post per agent a minute that is the largest line of the bill after the requests (docs/cost-model.md).',
+      });
     lintExceptions(this.fn, {
       W3005:
         'CDK itself adds DependsOn on the role it also references; the duplicate dependency is harmless.',

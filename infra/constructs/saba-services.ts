@@ -194,6 +194,7 @@ function httpFunctions(
         withConsole: true,
         reservedConcurrency: props.reservedConcurrency,
         logGroupClass: LogGroupClass.INFREQUENT_ACCESS,
+        activeTracing: false,
         environment: quiet,
       })
         .bindTable(entities, 'api')
@@ -217,6 +218,7 @@ function httpFunctions(
       'Metric posts and check reports: the agents’ every-minute calls, monitors evaluated on arrival',
     memorySize: 512,
     timeout: Duration.seconds(10),
+    activeTracing: false,
     environment: quiet,
   })
     .bindTable(entities, 'ingest')

@@ -90,13 +90,15 @@ describe('CDK stacks (DynamoDB metric store, the default)', () => {
     });
   });
 
-  it('runs every function on Node.js 24, ARM64, with tracing and the table name in its environment', () => {
+  it('runs every function on Node.js 24, ARM64, with tracing (passed through on the hot path) and the table name in its environment', () => {
     const functions = api.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).length).toBeGreaterThanOrEqual(2);
-    for (const fn of Object.values(functions)) {
+    for (const [id, fn] of Object.entries(functions)) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.TracingConfig, id).toEqual({
+        Mode: id.startsWith('IngestFunction') ? 'PassThrough' : 'Active',
+      });
       expect(Object.keys(fn.Properties.Environment.Variables)).toContain('SABA_TABLE_NAME');
     }
   });
@@ -682,6 +684,7 @@ describe('the other front doors: a function URL, a load balancer', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       ReservedConcurrentExecutions: 100,
+      TracingConfig: { Mode: 'PassThrough' },
       Environment: {
         Variables: Match.objectLike({
           SABA_LOG_LEVEL: 'warn',

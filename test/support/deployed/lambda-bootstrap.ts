@@ -53,9 +53,16 @@ try {
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
     };
+    // Lambda's Duration (what it bills, rounded up to the millisecond) and the CPU within it.
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const spent = () => {
+      const used = process.cpuUsage(cpu);
+      return { durationMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+    };
     try {
       const result = await handler(message.event, context);
-      send({ id: message.id, result: result === undefined ? null : result });
+      send({ id: message.id, result: result === undefined ? null : result, ...spent() });
     } catch (err) {
       // Lambda's runtime logs the failure as one line, then reports it.
       console.error(

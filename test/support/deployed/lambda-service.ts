@@ -23,7 +23,7 @@ export interface FunctionSpec {
 }
 
 export type Invocation =
-  | { ok: true; result: unknown; requestId: string }
+  | { ok: true; result: unknown; requestId: string; durationMs?: number; cpuMs?: number }
   | { ok: false; errorType: string; errorMessage: string; requestId: string };
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.ts', import.meta.url));
@@ -185,7 +185,14 @@ export class LambdaFunction {
         if (message.error) {
           const e = message.error as { errorType: string; errorMessage: string };
           resolve({ ok: false, errorType: e.errorType, errorMessage: e.errorMessage, requestId });
-        } else resolve({ ok: true, result: message.result, requestId });
+        } else
+          resolve({
+            ok: true,
+            result: message.result,
+            requestId,
+            durationMs: message.durationMs as number,
+            cpuMs: message.cpuMs as number,
+          });
       });
       container.proc.send({ id: requestId, event, deadline, arn: this.spec.arn });
     });
