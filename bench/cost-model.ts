@@ -326,6 +326,16 @@ type Measured = Awaited<ReturnType<typeof measure>>;
 type Sizes = ReturnType<typeof itemSizes>;
 
 /**
+ * What Lambda bills a post, from what was measured: the handler's CPU at the share of a vCPU Lambda
+ * gives the function's memory (1,769 MB is one vCPU), plus each AWS call at an in-region DynamoDB
+ * round trip (assumed: 5 ms, the service's "single-digit milliseconds"; moto's answers take longer),
+ * plus half a millisecond of rounding up. The same CPU-to-Lambda-time rule prices the checker.
+ */
+const DYNAMODB_ROUND_TRIP_MS = 5;
+const billedMs = (f: FrontMeasurement): number =>
+  f.cpuMsMean * (1769 / f.memoryMb) + f.awsCallsPerPost * DYNAMODB_ROUND_TRIP_MS + 0.5;
+
+/**
  * The front door's share: requests (API Gateway's, or a load balancer's hours and capacity units and
  * public addresses), the function each post invokes (its measured billed duration), the access log
  * line, and X-Ray traces when the function traces actively (Lambda samples 1 request a second and 5 %
@@ -340,7 +350,7 @@ function frontCost(
 ): Record<string, number> {
   const posts = hosts * POSTS;
   const rps = posts / (HOURS * 3600);
-  const gbSeconds = posts * (measured.durationMs.billedMean / 1000) * (measured.memoryMb / 1024);
+  const gbSeconds = posts * (billedMs(measured) / 1000) * (measured.memoryMb / 1024);
   const lambda = (posts * PRICE.lambdaRequestPerMillion) / 1e6 + gbSeconds * PRICE.lambdaGbSecondArm;
   const sampled = rps <= 1 ? rps : 1 + 0.05 * (rps - 1);
   const xray = levers.hotPathTracing ? ((sampled * HOURS * 3600) / 1e6) * PRICE.xrayTracesPerMillion : 0;
@@ -627,9 +637,12 @@ const result = {
     CHECKER.length > 0
       ? { measuredAt: CHECKER.map((b) => b.hosts), roleReads }
       : 'assumed (run npm run bench:checker)',
-  fronts: FRONTS,
+  fronts: Object.fromEntries(
+    Object.entries(FRONTS).map(([k, f]) => [k, { ...f, billedMsPriced: +billedMs(f).toFixed(2) }]),
+  ),
   ingresses,
   assumptions: {
+    dynamoDbRoundTripMs: DYNAMODB_ROUND_TRIP_MS,
     checkerMs: CHECKER_MS,
     writeTarget: WRITE_TARGET,
     readTarget: READ_TARGET,

@@ -3,8 +3,10 @@
  * deployed into moto by the "AWS as deployed" harness (test/support/deployed/), each function run
  * from its bundled asset as Lambda runs it, agents' 30-point posts sent through the front one at a
  * time (one warm container), and each invocation's Lambda Duration (what Lambda bills, rounded up to
- * the millisecond) and CPU taken inside the container. DynamoDB is moto on this machine, not the
- * service: its calls take 1–5 ms here as they do in a region, but the figures are this machine's.
+ * the millisecond) and CPU taken inside the container, and the AWS calls each post makes. DynamoDB
+ * here is moto behind the harness's recording proxy, whose answers take tens of milliseconds where
+ * the service's take a few: the Duration measured here is an upper bound, and the cost model prices
+ * the CPU and the calls instead (cost-model.ts, `billedMs`).
  */
 import { goJson } from '../test/fixtures/agent.ts';
 import { Harness } from '../test/support/deployed/harness.ts';
@@ -44,6 +46,8 @@ export interface FrontMeasurement {
   posts: number;
   durationMs: { mean: number; p50: number; p90: number; p99: number; billedMean: number };
   cpuMsMean: number;
+  /** AWS calls the function made per post (DynamoDB, SQS), from the harness's recording proxy. */
+  awsCallsPerPost: number;
   /** Bytes on the wire of one post and its answer (TLS framing aside): what a load balancer processes. */
   requestBytes: number;
   responseBytes: number;
@@ -65,9 +69,13 @@ export async function measureFront(
     let requestBytes = 0;
     let responseBytes = 0;
     let from = 0;
+    let callsFrom = 0;
     for (let round = 0; round < options.rounds; round++) {
       // The first round records each host's names: what a new host pays once, not each minute.
-      if (round === 1) from = fn.outcomes.length;
+      if (round === 1) {
+        from = fn.outcomes.length;
+        callsFrom = h.recorder.calls.length;
+      }
       for (const hostId of hostIds) {
         const time = start + round * 60;
         const points = names.map((name, j) => ({
@@ -86,6 +94,7 @@ export async function measureFront(
       }
     }
     const measured = fn.outcomes.slice(from).filter((o) => o.ok);
+    const calls = h.recorder.calls.slice(callsFrom).filter((c) => c.principal === fn.spec.role).length;
     const durations = measured.map((o) => (o.ok ? (o.durationMs ?? 0) : 0)).sort((a, b) => a - b);
     const cpu = measured.map((o) => (o.ok ? (o.cpuMs ?? 0) : 0));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -103,6 +112,7 @@ export async function measureFront(
         billedMean: round2(mean(durations.map((d) => Math.ceil(d)))),
       },
       cpuMsMean: round2(mean(cpu)),
+      awsCallsPerPost: round2(calls / measured.length),
       requestBytes,
       responseBytes,
     };
