@@ -21,6 +21,7 @@ import {
 import type { MetricStore } from '../../ports/metric-store.ts';
 import { DerivedState } from './derived-state.ts';
 import { GroupCommit } from './group-commit.ts';
+import { encodeBatch, PointLog } from './point-log.ts';
 import { BUCKET_READ, COMPACT, HOURLY_READ, LATEST_ALL, RAW_READ, SCHEMA } from './schema.ts';
 import { SeriesIndex, type SeriesRow } from './series-index.ts';
 
@@ -32,6 +33,17 @@ interface Row {
 type Work =
   | { kind: 'write'; rows: Row[]; created: SeriesRow[]; org: string; hostId?: string; at: number }
   | { kind: 'job'; run: () => Promise<void> };
+
+/** What is in the log but not yet in DuckDB. */
+interface Pending {
+  created: SeriesRow[];
+  unhidden: SeriesRow[];
+  rows: Row[];
+}
+
+/** DuckDB takes the logged points at least this often, and at once past this many. */
+const FLUSH_MS = 1000;
+const FLUSH_ROWS = 100_000;
 
 /** DuckDB's vector size: a data chunk holds at most this many rows. */
 const CHUNK_ROWS = 2048;
@@ -51,9 +63,13 @@ function groupBySeries([series = [], times = [], values = []]: unknown[][]): Map
 }
 
 /**
- * DuckDB on disk (local mode). Writes go through a group commit: concurrent posts share one
- * transaction and each resolves once its points are committed. Latest values, names and heartbeats
- * are derived state kept in memory and rebuilt from the tables at open.
+ * DuckDB on disk (local mode). Writes go through a group commit: concurrent posts share one append
+ * to the point log (point-log.ts: one write and one fdatasync) and each resolves once its points
+ * are on disk there. DuckDB takes the logged points in large batches, off the posts' path, every
+ * second (a DuckDB commit costs milliseconds of CPU whatever its size): reads merge the points not
+ * yet taken (raw reads) or wait for them to be (aggregated reads, jobs). Latest values, names and
+ * heartbeats are derived state kept in memory, rebuilt from the tables and the log at open.
+ * `:memory:` stores keep no log and commit each group to DuckDB.
  */
 export class DuckDbMetricStore implements MetricStore {
   readonly #series = new SeriesIndex();
@@ -68,11 +84,24 @@ export class DuckDbMetricStore implements MetricStore {
   #seq = 1n;
   /** Series rows whose INSERT was rolled back: the next commit writes them again. */
   #unpersisted: SeriesRow[] = [];
+  readonly #log: PointLog | undefined;
+  /** Logged, not yet in DuckDB; the points also by series id, for the reads that merge them. */
+  #pending: Pending = { created: [], unhidden: [], rows: [] };
+  #pendingBySeries = new Map<number, Row[]>();
+  /** Log segments closed and not yet removed (their DuckDB commit failed, or is running). */
+  #closedSegments: number[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
-  private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
+  private constructor(
+    instance: DuckDBInstance,
+    writer: DuckDBConnection,
+    reader: DuckDBConnection,
+    log: PointLog | undefined,
+  ) {
     this.#instance = instance;
     this.#writer = writer;
     this.#reader = reader;
+    this.#log = log;
     this.#commits = new GroupCommit<Work>((work) => this.#commit(work));
   }
 
@@ -84,9 +113,31 @@ export class DuckDbMetricStore implements MetricStore {
     // Checkpoints run inside a commit: at the default 16 MB of WAL one lands every few seconds under
     // load and stalls every post waiting on it. Fewer, larger ones keep p99 flat.
     await writer.run("SET checkpoint_threshold = '256MB'");
-    const store = new DuckDbMetricStore(instance, writer, await instance.connect());
+    const logged = path === ':memory:' ? undefined : PointLog.open(path);
+    const store = new DuckDbMetricStore(instance, writer, await instance.connect(), logged?.log);
     await store.#load();
+    if (logged && logged.left.segments.length > 0) await store.#replay(logged.left);
     return store;
+  }
+
+  /** What a crash left in the log: its series and points go to DuckDB before anything else. */
+  async #replay(left: ReturnType<typeof PointLog.open>['left']): Promise<void> {
+    const known = this.#series.byId();
+    const created = left.batch.created.filter((s) => !known.has(s.id));
+    this.#series.load(created);
+    const byId = this.#series.byId();
+    const unhidden = left.batch.unhidden.map((id) => byId.get(id)).filter((s) => s !== undefined);
+    for (const s of unhidden) s.hidden = false;
+    const rows: Row[] = [];
+    for (const r of left.batch.rows) {
+      const series = byId.get(r.series);
+      if (!series) continue;
+      rows.push({ series, time: r.time, value: r.value });
+      this.#derived.offer(series.id, { time: r.time, value: r.value });
+      if (series.kind === 'host') this.#derived.markSeen(series.org, series.owner, r.time);
+    }
+    await this.#insert({ created, unhidden, rows });
+    this.#log?.remove(left.segments);
   }
 
   async #load(): Promise<void> {
@@ -132,14 +183,83 @@ export class DuckDbMetricStore implements MetricStore {
   async #commit(work: Work[]): Promise<void> {
     const writes = work.filter((w) => w.kind === 'write');
     if (writes.length > 0) await this.#commitWrites(writes);
-    for (const w of work) if (w.kind === 'job') await w.run();
+    const jobs = work.filter((w) => w.kind === 'job');
+    // Every job (a flush, compaction, hiding names, closing) sees all logged points in DuckDB.
+    if (jobs.length > 0) await this.#flush();
+    for (const w of jobs) await w.run();
   }
 
+  /** The points of a group: to the log, or (no log) straight to DuckDB; then the derived state. */
   async #commitWrites(writes: Extract<Work, { kind: 'write' }>[]): Promise<void> {
+    const created = writes.flatMap((w) => w.created);
+    const unhidden = writes.flatMap((w) => w.rows.filter((r) => r.series.hidden).map((r) => r.series));
+    const rows = writes.flatMap((w) => w.rows);
+    if (this.#log) {
+      await this.#log.append(encodeBatch({ created, unhidden: unhidden.map((s) => s.id), rows }));
+      this.#pending.created.push(...created);
+      this.#pending.unhidden.push(...unhidden);
+      for (const r of rows) {
+        this.#pending.rows.push(r);
+        const list = this.#pendingBySeries.get(r.series.id);
+        if (list) list.push(r);
+        else this.#pendingBySeries.set(r.series.id, [r]);
+      }
+      this.#scheduleFlush();
+    } else await this.#insert({ created, unhidden, rows });
+    for (const w of writes) {
+      for (const r of w.rows) {
+        r.series.hidden = false;
+        this.#derived.offer(r.series.id, { time: r.time, value: r.value });
+      }
+      if (w.hostId) this.#derived.markSeen(w.org, w.hostId, w.at);
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#pending.rows.length >= FLUSH_ROWS) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      void this.#commits.submit({ kind: 'job', run: async () => {} }).catch(() => {});
+    } else
+      this.#flushTimer ??= setTimeout(() => {
+        this.#flushTimer = undefined;
+        // A failed flush leaves the points pending and logged; the next one takes them.
+        void this.#commits.submit({ kind: 'job', run: async () => {} }).catch(() => {});
+      }, FLUSH_MS).unref();
+  }
+
+  /** Moves every logged point into DuckDB in one transaction, then drops the log segments it covered. */
+  async #flush(): Promise<void> {
+    if (!this.#log || (this.#pending.rows.length === 0 && this.#pending.created.length === 0)) return;
+    this.#closedSegments.push(await this.#log.rotate());
+    const taken = this.#pending;
+    this.#pending = { created: [], unhidden: [], rows: [] };
+    const bySeries = this.#pendingBySeries;
+    this.#pendingBySeries = new Map();
+    try {
+      await this.#insert(taken);
+    } catch (err) {
+      // Back in front of what arrived since, in order.
+      this.#pending = {
+        created: [...taken.created, ...this.#pending.created],
+        unhidden: [...taken.unhidden, ...this.#pending.unhidden],
+        rows: [...taken.rows, ...this.#pending.rows],
+      };
+      for (const [id, list] of this.#pendingBySeries)
+        bySeries.set(id, [...(bySeries.get(id) ?? []), ...list]);
+      this.#pendingBySeries = bySeries;
+      throw err;
+    }
+    this.#log.remove(this.#closedSegments);
+    this.#closedSegments = [];
+  }
+
+  /** One DuckDB transaction: new series, series shown again, points. */
+  async #insert(batch: Pending): Promise<void> {
     const conn = this.#writer;
-    const created = [...this.#unpersisted, ...writes.flatMap((w) => w.created)];
+    const created = [...this.#unpersisted, ...batch.created];
     this.#unpersisted = [];
-    const unhide = writes.flatMap((w) => w.rows.filter((r) => r.series.hidden).map((r) => r.series));
+    const unhide = batch.unhidden;
     await conn.run('BEGIN TRANSACTION');
     try {
       if (created.length > 0) {
@@ -153,7 +273,7 @@ export class DuckDbMetricStore implements MetricStore {
         await conn.run(`UPDATE series SET hidden = false WHERE id IN (${unhide.map((s) => s.id).join(',')})`);
       }
       this.#appender ??= await conn.createAppender('recent');
-      for (const chunk of this.#chunks(writes)) this.#appender.appendDataChunk(chunk);
+      for (const chunk of this.#chunks(batch.rows)) this.#appender.appendDataChunk(chunk);
       this.#appender.flushSync();
       await conn.run('COMMIT');
     } catch (err) {
@@ -162,18 +282,10 @@ export class DuckDbMetricStore implements MetricStore {
       this.#unpersisted.push(...created);
       throw err;
     }
-    for (const w of writes) {
-      for (const r of w.rows) {
-        r.series.hidden = false;
-        this.#derived.offer(r.series.id, { time: r.time, value: r.value });
-      }
-      if (w.hostId) this.#derived.markSeen(w.org, w.hostId, w.at);
-    }
   }
 
   /** Rows as columnar data chunks (one copy per column, not one call per value). */
-  *#chunks(writes: Extract<Work, { kind: 'write' }>[]): Generator<DuckDBDataChunk> {
-    const rows = writes.flatMap((w) => w.rows);
+  *#chunks(rows: Row[]): Generator<DuckDBDataChunk> {
     for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
       const part = rows.slice(i, i + CHUNK_ROWS);
       const chunk = DuckDBDataChunk.create([INTEGER, UINTEGER, DOUBLE, UBIGINT], part.length);
@@ -203,17 +315,37 @@ export class DuckDbMetricStore implements MetricStore {
     const result: Record<string, MetricPoint[]> = Object.fromEntries(owners.map((o) => [o.id, []]));
     if (ids.size === 0) return result;
     const [a, b] = coveredSpan(from, to, step);
+    const pending = [...ids.keys()].some((id) => this.#pendingBySeries.has(id));
+    // Aggregates over points DuckDB has not taken yet: let it take them first.
+    if (pending && step > 60) await this.#commits.submit({ kind: 'job', run: async () => {} });
     const sql = (step <= 60 ? RAW_READ : step % 3600 === 0 ? HOURLY_READ : BUCKET_READ).replaceAll(
       '{ids}',
       [...ids.keys()].join(','),
     );
     const params = step <= 60 ? [a, b] : [a, b, step];
     const columns = (await this.#reader.runAndReadAll(sql, params)).getColumnsJS();
-    for (const [id, points] of groupBySeries(columns)) {
+    const bySeries = groupBySeries(columns);
+    if (step <= 60) this.#mergePending(bySeries, ids.keys(), a, b);
+    for (const [id, points] of bySeries) {
       const owner = ids.get(id);
       if (owner !== undefined) result[owner] = points;
     }
     return result;
+  }
+
+  /** Raw reads: the logged points DuckDB has not taken yet replace its value at their time (they arrived later). */
+  #mergePending(bySeries: Map<number, MetricPoint[]>, ids: Iterable<number>, from: number, to: number): void {
+    for (const id of ids) {
+      const logged = this.#pendingBySeries.get(id)?.filter((r) => r.time >= from && r.time <= to);
+      if (!logged || logged.length === 0) continue;
+      const byTime = new Map<number, number>();
+      for (const p of bySeries.get(id) ?? []) byTime.set(p.time, p.value);
+      for (const r of logged) byTime.set(r.time, r.value);
+      bySeries.set(
+        id,
+        [...byTime].sort((x, y) => x[0] - y[0]).map(([time, value]) => ({ time, value })),
+      );
+    }
   }
 
   async range(orgId: string, owner: MetricOwner, name: string, from: number, to: number, step: number) {
@@ -284,7 +416,9 @@ export class DuckDbMetricStore implements MetricStore {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#flushTimer);
     await this.#commits.submit({ kind: 'job', run: async () => {} });
+    await this.#log?.close();
     this.#appender?.closeSync();
     this.#writer.closeSync();
     this.#reader.closeSync();
