@@ -196,8 +196,11 @@ export class AwsCallRecorder {
           },
           (answer) => {
             for (const call of recorded) call.status = answer.statusCode ?? 0;
+            // Hop-by-hop headers stay on moto's side (its server closes every connection); the
+            // function keeps its connection to "AWS" open between calls, as it does in a region.
+            const { connection: _c, 'keep-alive': _k, ...headers } = answer.headers;
             if (!recorded.some((c) => c.action === 'timestream:DescribeEndpoints')) {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.writeHead(answer.statusCode ?? 502, headers);
               answer.pipe(res);
               return;
             }
@@ -212,7 +215,7 @@ export class AwsCallRecorder {
                   .replace(/"Address"\s*:\s*"[^"]*"/g, '"Address":"127.0.0.1"'),
               );
               res.writeHead(answer.statusCode ?? 502, {
-                ...answer.headers,
+                ...headers,
                 'content-length': rewritten.length,
               });
               res.end(rewritten);
