@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { AlbFront, type AlbSpec } from '../support/deployed/alb-front.ts';
 import type { AwsCall } from '../support/deployed/aws-calls.ts';
+import { FunctionUrlFront } from '../support/deployed/function-url-front.ts';
 import { eventually } from '../support/deployed/http.ts';
 import { HttpApiFront, type HttpApiSpec, selectRoute } from '../support/deployed/http-api-front.ts';
 import { evaluate, type Statement } from '../support/deployed/iam-policy.ts';
@@ -310,6 +312,135 @@ describe('the Scheduler at its rate, and the front when a function fails', () =>
       expect(invoked).toHaveLength(1); // neither oversized request reached the function
     } finally {
       await front.stop();
+    }
+  });
+
+  it('opens a function URL to anyone only with both of Lambda’s public-invoke permissions, and passes its event and answer through', async () => {
+    const events: Record<string, unknown>[] = [];
+    const lambda = {
+      invoke: async (_arn: string, event: unknown) => {
+        events.push(event as Record<string, unknown>);
+        return {
+          ok: true as const,
+          result: { statusCode: 201, body: 'ok', cookies: ['a=1'] },
+          requestId: 'r',
+        };
+      },
+    };
+    const urlPermission = {
+      functionArn: 'arn:fn',
+      action: 'lambda:InvokeFunctionUrl',
+      principal: '*',
+      functionUrlAuthType: 'NONE',
+    };
+    const invokePermission = {
+      functionArn: 'arn:fn',
+      action: 'lambda:InvokeFunction',
+      principal: '*',
+      invokedViaFunctionUrl: true,
+    };
+    const half = new FunctionUrlFront(
+      { urlId: 'u1', functionArn: 'arn:fn', authType: 'NONE', permissions: [urlPermission] },
+      lambda,
+    );
+    const whole = new FunctionUrlFront(
+      {
+        urlId: 'u1',
+        functionArn: 'arn:fn',
+        authType: 'NONE',
+        permissions: [urlPermission, invokePermission],
+      },
+      lambda,
+    );
+    await Promise.all([half.start(), whole.start()]);
+    try {
+      const refused = await fetch(`${half.url}/api/v0/org`);
+      expect([refused.status, await refused.json()]).toEqual([403, { Message: 'Forbidden' }]);
+      expect(events).toHaveLength(0);
+      const answered = await fetch(`${whole.url}/api/v0/hosts/x?a=1&a=2`, { headers: { 'X-Api-Key': 'k' } });
+      expect([answered.status, await answered.text(), answered.headers.get('set-cookie')]).toEqual([
+        201,
+        'ok',
+        'a=1',
+      ]);
+      expect(events[0]).toMatchObject({
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/api/v0/hosts/x',
+        rawQueryString: 'a=1&a=2',
+        queryStringParameters: { a: '1,2' },
+        headers: { 'x-api-key': 'k' },
+        requestContext: { domainName: 'u1.lambda-url.us-east-1.on.aws', http: { method: 'GET' } },
+      });
+      expect(events[0]).not.toHaveProperty('pathParameters');
+    } finally {
+      await Promise.all([half.stop(), whole.stop()]);
+    }
+  });
+
+  it('hands a load balancer’s Lambda target the ALB event (query still encoded, multi-value) and refuses over 1 MB itself', async () => {
+    const events: Record<string, unknown>[] = [];
+    const spec: AlbSpec = {
+      listener: { protocol: 'HTTPS', port: 443, certificateArns: ['arn:cert'] },
+      targetGroup: { arn: 'arn:tg', functionArn: 'arn:fn', multiValueHeaders: true },
+      permissions: [
+        {
+          functionArn: 'arn:fn',
+          action: 'lambda:InvokeFunction',
+          principal: 'elasticloadbalancing.amazonaws.com',
+          sourceArn: 'arn:tg',
+        },
+      ],
+    };
+    const front = new AlbFront(spec, {
+      invoke: async (_arn, event) => {
+        events.push(event as Record<string, unknown>);
+        return {
+          ok: true,
+          result: {
+            statusCode: 200,
+            statusDescription: '200 OK',
+            multiValueHeaders: { 'x-a': ['1'] },
+            body: '{}',
+          },
+          requestId: 'r',
+        };
+      },
+    });
+    const throttled = new AlbFront(spec, {
+      invoke: async () => ({
+        ok: false,
+        errorType: 'TooManyRequestsException',
+        errorMessage: 'Rate Exceeded.',
+        requestId: 'r',
+      }),
+    });
+    await Promise.all([front.start(), throttled.start()]);
+    try {
+      const res = await fetch(`${front.url}/api/v0/hosts?status=working&status=standby&q=a%2Fb`, {
+        headers: { 'X-Api-Key': 'k' },
+      });
+      expect([res.status, res.headers.get('x-a')]).toEqual([200, '1']);
+      expect(events[0]).toMatchObject({
+        requestContext: { elb: { targetGroupArn: 'arn:tg' } },
+        httpMethod: 'GET',
+        path: '/api/v0/hosts',
+        multiValueQueryStringParameters: { status: ['working', 'standby'], q: ['a%2Fb'] },
+        multiValueHeaders: {
+          'x-api-key': ['k'],
+          'x-forwarded-proto': ['https'],
+          'x-forwarded-for': ['127.0.0.1'],
+        },
+      });
+      const big = await fetch(`${front.url}/api/v0/tsdb`, {
+        method: 'POST',
+        body: 'x'.repeat(1024 * 1024 + 1),
+      });
+      expect(big.status).toBe(413);
+      expect(events).toHaveLength(1);
+      expect((await fetch(`${throttled.url}/api/v0/org`)).status).toBe(503);
+    } finally {
+      await Promise.all([front.stop(), throttled.stop()]);
     }
   });
 });
