@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,6 +127,30 @@ describe('the point log: local mode’s durable write, ahead of DuckDB', () => {
       ]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('refuses a post whose append fails, and logs its new series with the next group', async () => {
+    const path = tmp();
+    const store = await DuckDbMetricStore.open(path);
+    try {
+      mkdirSync(`${path}.log.1`); // the segment cannot be opened for appending
+      await expect(
+        store.write('acme', HOST, [{ name: 'disk.used', time: T, value: 1 }], T),
+      ).rejects.toThrow();
+      rmSync(`${path}.log.1`, { recursive: true });
+      await store.write('acme', HOST, [{ name: 'disk.used', time: T + 60, value: 2 }], T + 60);
+    } finally {
+      await store.close();
+    }
+    const reopened = await DuckDbMetricStore.open(path);
+    try {
+      expect(await reopened.names('acme', HOST)).toEqual(['disk.used']);
+      expect(await reopened.range('acme', HOST, 'disk.used', T, T + 60, 60)).toEqual([
+        { time: T + 60, value: 2 },
+      ]);
+    } finally {
+      await reopened.close();
     }
   });
 });

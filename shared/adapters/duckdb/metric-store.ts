@@ -91,6 +91,9 @@ export class DuckDbMetricStore implements MetricStore {
   /** Log segments closed and not yet removed (their DuckDB commit failed, or is running). */
   #closedSegments: number[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
+  #flushQueued = false;
+  /** New series of a group whose log append failed: the next group logs them. */
+  #unlogged: SeriesRow[] = [];
 
   private constructor(
     instance: DuckDBInstance,
@@ -191,11 +194,17 @@ export class DuckDbMetricStore implements MetricStore {
 
   /** The points of a group: to the log, or (no log) straight to DuckDB; then the derived state. */
   async #commitWrites(writes: Extract<Work, { kind: 'write' }>[]): Promise<void> {
-    const created = writes.flatMap((w) => w.created);
+    const created = [...this.#unlogged, ...writes.flatMap((w) => w.created)];
+    this.#unlogged = [];
     const unhidden = writes.flatMap((w) => w.rows.filter((r) => r.series.hidden).map((r) => r.series));
     const rows = writes.flatMap((w) => w.rows);
     if (this.#log) {
-      await this.#log.append(encodeBatch({ created, unhidden: unhidden.map((s) => s.id), rows }));
+      try {
+        await this.#log.append(encodeBatch({ created, unhidden: unhidden.map((s) => s.id), rows }));
+      } catch (err) {
+        this.#unlogged = created;
+        throw err;
+      }
       this.#pending.created.push(...created);
       this.#pending.unhidden.push(...unhidden);
       for (const r of rows) {
@@ -215,17 +224,24 @@ export class DuckDbMetricStore implements MetricStore {
     }
   }
 
+  /** A flush soon: at once past FLUSH_ROWS, else within FLUSH_MS (one queued at a time). */
   #scheduleFlush(): void {
-    if (this.#pending.rows.length >= FLUSH_ROWS) {
+    if (this.#flushQueued) return;
+    const queue = () => {
       clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;
-      void this.#commits.submit({ kind: 'job', run: async () => {} }).catch(() => {});
-    } else
-      this.#flushTimer ??= setTimeout(() => {
-        this.#flushTimer = undefined;
-        // A failed flush leaves the points pending and logged; the next one takes them.
-        void this.#commits.submit({ kind: 'job', run: async () => {} }).catch(() => {});
-      }, FLUSH_MS).unref();
+      this.#flushQueued = true;
+      // A failed flush leaves the points pending and logged; the next one takes them.
+      void this.#commits
+        .submit({ kind: 'job', run: async () => {} })
+        .catch(() => {})
+        .finally(() => {
+          this.#flushQueued = false;
+          if (this.#pending.rows.length > 0) this.#scheduleFlush();
+        });
+    };
+    if (this.#pending.rows.length >= FLUSH_ROWS) queue();
+    else this.#flushTimer ??= setTimeout(queue, FLUSH_MS).unref();
   }
 
   /** Moves every logged point into DuckDB in one transaction, then drops the log segments it covered. */
@@ -239,9 +255,9 @@ export class DuckDbMetricStore implements MetricStore {
     try {
       await this.#insert(taken);
     } catch (err) {
-      // Back in front of what arrived since, in order.
+      // Back in front of what arrived since, in order (the new series #insert keeps itself).
       this.#pending = {
-        created: [...taken.created, ...this.#pending.created],
+        created: this.#pending.created,
         unhidden: [...taken.unhidden, ...this.#pending.unhidden],
         rows: [...taken.rows, ...this.#pending.rows],
       };
