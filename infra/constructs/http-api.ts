@@ -12,6 +12,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogGroupClass, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import type { AccessLine } from '#shared/http/fronts/access-log.ts';
 import { type FunctionName, ROUTES } from '#shared/http/routes.ts';
 import { lintExceptions } from './cfn-lint.ts';
 
@@ -38,7 +39,7 @@ export const ACCESS_LOG_FIELDS = {
   b: '$context.responseLength',
   ms: '$context.responseLatency',
   err: '$context.integrationErrorMessage',
-};
+} satisfies Record<keyof AccessLine, string>;
 
 /** cdk-nag wants an API Gateway authorizer on every route; the function checks the key instead. */
 function acknowledgeKeyCheck(route: IConstruct): void {

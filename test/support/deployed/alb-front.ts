@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type FrontAnswer, type FrontRequest, FrontServer, TEXT_TYPES } from './front-server.ts';
-import type { FunctionInvoker } from './http-api-front.ts';
+import {
+  type FrontAnswer,
+  type FrontRequest,
+  FrontServer,
+  type FunctionInvoker,
+  TEXT_TYPES,
+} from './front-server.ts';
 
 /** What the front needs of the deployment: the HTTPS listener, its target group and the function's permissions. */
 export interface AlbSpec {
@@ -33,15 +38,13 @@ const page = (status: number, title: string, error?: string): FrontAnswer => ({
  */
 export class AlbFront extends FrontServer {
   readonly spec: AlbSpec;
-  readonly lambda: FunctionInvoker;
   protected readonly maxBodyBytes = MAX_LAMBDA_BYTES;
 
   constructor(spec: AlbSpec, lambda: FunctionInvoker) {
-    super();
+    super(lambda);
     if (spec.listener.protocol !== 'HTTPS' || spec.listener.certificateArns.length === 0)
       throw new Error('the listener is not HTTPS with a certificate');
     this.spec = spec;
-    this.lambda = lambda;
   }
 
   protected tooLarge(): FrontAnswer {

@@ -2,6 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT } from './intrinsics.ts';
+import type { Invocation } from './lambda-service.ts';
+
+export interface FunctionInvoker {
+  invoke(functionArn: string, event: unknown): Promise<Invocation>;
+}
+
+/** Lambda's synchronous invocation limits, on the event and on the answer. */
+export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 /** What a front answers: status, headers, body, and the error it notes (the access log's `err`). */
 export interface FrontAnswer {
@@ -37,11 +46,16 @@ export interface FrontRequest {
 /**
  * The HTTP server every front shares (127.0.0.1 only, stopped with the harness): it reads the body
  * up to the front's limit (past it, `tooLarge` answers), then hands the request to the front, and
- * calls `logged` once the answer is written.
+ * calls `logged` once the answer is written. `lambda` invokes the functions behind it.
  */
 export abstract class FrontServer {
   url = '';
   #server?: Server;
+  readonly lambda: FunctionInvoker;
+
+  constructor(lambda: FunctionInvoker) {
+    this.lambda = lambda;
+  }
 
   protected abstract readonly maxBodyBytes: number;
   protected abstract tooLarge(): FrontAnswer;

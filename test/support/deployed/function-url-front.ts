@@ -2,11 +2,13 @@ import {
   type FrontAnswer,
   type FrontRequest,
   FrontServer,
+  type FunctionInvoker,
   frontAnswer,
+  MAX_EVENT_BYTES,
+  MAX_RESPONSE_BYTES,
   payloadV2Answer,
   payloadV2Event,
 } from './front-server.ts';
-import { type FunctionInvoker, MAX_EVENT_BYTES, MAX_RESPONSE_BYTES } from './http-api-front.ts';
 import { REGION } from './intrinsics.ts';
 
 /** What the front needs of the deployment, read from the template's `AWS::Lambda::Url` and permissions. */
@@ -38,14 +40,12 @@ const lambdaAnswer = (status: number, message: string, error?: string) =>
  */
 export class FunctionUrlFront extends FrontServer {
   readonly spec: FunctionUrlSpec;
-  readonly lambda: FunctionInvoker;
   protected readonly maxBodyBytes = MAX_EVENT_BYTES;
 
   constructor(spec: FunctionUrlSpec, lambda: FunctionInvoker) {
-    super();
+    super(lambda);
     if (spec.authType !== 'NONE') throw new Error(`function URL auth type ${spec.authType} is not modelled`);
     this.spec = spec;
-    this.lambda = lambda;
   }
 
   protected tooLarge(): FrontAnswer {

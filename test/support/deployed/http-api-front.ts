@@ -2,14 +2,16 @@ import {
   type FrontAnswer,
   type FrontRequest,
   FrontServer,
+  type FunctionInvoker,
   frontAnswer,
   hostOf,
+  MAX_EVENT_BYTES,
+  MAX_RESPONSE_BYTES,
   payloadV2Answer,
   payloadV2Event,
 } from './front-server.ts';
 import { wildcard } from './iam-policy.ts';
 import { ACCOUNT, REGION } from './intrinsics.ts';
-import type { Invocation } from './lambda-service.ts';
 
 /** What the front needs of the deployment, read from the template's HTTP API resources. */
 export interface HttpApiSpec {
@@ -23,16 +25,9 @@ export interface HttpApiSpec {
   domains: string[];
 }
 
-export interface FunctionInvoker {
-  invoke(functionArn: string, event: unknown): Promise<Invocation>;
-}
-
 /** API Gateway's own limits for HTTP APIs. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_INTEGRATION_MS = 30_000;
-/** Lambda's synchronous invocation limits, on the event and on the answer. */
-export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 const gatewayAnswer = (status: number, message: string, error?: string) =>
   frontAnswer(status, { message }, error);
@@ -122,12 +117,10 @@ export class HttpApiFront extends FrontServer {
   protected readonly maxBodyBytes = MAX_BODY_BYTES;
 
   readonly spec: HttpApiSpec;
-  readonly lambda: FunctionInvoker;
 
   constructor(spec: HttpApiSpec, lambda: FunctionInvoker) {
-    super();
+    super(lambda);
     this.spec = spec;
-    this.lambda = lambda;
     if (spec.stage.rateLimit !== undefined)
       this.#bucket = new TokenBucket(spec.stage.rateLimit, spec.stage.burstLimit ?? spec.stage.rateLimit);
   }
