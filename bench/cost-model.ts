@@ -7,6 +7,7 @@
  * 100, 10,000 and 100,000 hosts (us-east-1 list prices), with the levers on and off, the idle cost
  * of a small deployment, the provisioned-capacity break-even, and what mirroring to CloudWatch costs.
  */
+import { deflateRawSync } from 'node:zlib';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ACCESS_LOG_FIELDS } from '#infra/constructs/http-api.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
@@ -118,12 +119,7 @@ async function measure() {
     const post = async (host: number) => {
       const points = NAMES.map((name, j) => {
         level[j] = Math.max(0, (level[j] ?? 0) + (Math.random() - 0.5) * 0.2);
-        const v = level[j] ?? 0;
-        const value =
-          name.startsWith('memory') || name.startsWith('filesystem')
-            ? Math.round(4e9 + v * 1e6)
-            : Math.round(v * 100) / 100;
-        return { name, time: now - 2, value };
+        return { name, time: now - 2, value: dayValue('walk', name, level[j] ?? 0) };
       });
       const via = processes[Math.floor(Math.random() * PROCESSES)] as ReturnType<typeof open>;
       await via.owners.assertHosts(deps, ORG, [`host-${host}`]);
@@ -200,31 +196,64 @@ function sizeOf(item: Record<string, unknown>): number {
   return bytes;
 }
 
-/** A compacted agent day (30 metrics) and a minute item, with the real codec and keys. */
-function itemSizes() {
+/**
+ * How a day's values look. `walk`: every series a random walk, memory and filesystem sizes in
+ * bytes, the rest with two decimals (the model's data since the first cost model). `agent`: what
+ * the agent computes as ratios (CPU percentages, disk and interface rates, response times) carries
+ * a full float64 mantissa, which no lossless coding shrinks much.
+ */
+type DayProfile = 'walk' | 'agent';
+const RATIO = /^(cpu\.|disk\.|interface\.|custom\.app\.rt)/;
+function dayValue(profile: DayProfile, name: string, level: number): number {
+  if (name.startsWith('memory') || name.startsWith('filesystem')) return Math.round(4e9 + level * 1e6);
+  if (profile === 'agent' && RATIO.test(name)) return (level * 100) / 3;
+  return Math.round(level * 100) / 100;
+}
+
+/**
+ * A day item's bytes in the first form (before values were coded by their shape): the deflated
+ * time deltas and float64 values, and 24 hourly float64 [sum, count] pairs.
+ */
+function firstFormBytes(points: { time: number; value: number }[], day: number): Record<string, unknown> {
+  const deltas = new Int32Array(
+    points.map((p, i) => p.time - (i === 0 ? day : (points[i - 1]?.time ?? day))),
+  );
+  return {
+    t: deflateRawSync(new Uint8Array(deltas.buffer)),
+    v: deflateRawSync(new Uint8Array(new Float64Array(points.map((p) => p.value)).buffer)),
+    h: new Uint8Array(48 * 8),
+  };
+}
+
+/** A compacted agent day (30 metrics) in the current and the first coding, with the real keys. */
+function daySizes(profile: DayProfile) {
   const day = 1_764_028_800;
   const owner = { kind: 'host' as const, id: 'Y4BKcfMFzeC' };
-  let dayBytes = 0;
-  let dayWriteUnits = 0;
+  const sized = { current: { dayBytes: 0, dayWriteUnits: 0 }, first: { dayBytes: 0, dayWriteUnits: 0 } };
   NAMES.forEach((name, j) => {
     let level = 1 + j;
     const points = Array.from({ length: 1440 }, (_, m) => {
       level = Math.max(0, level + (Math.random() - 0.5) * 0.2);
-      const value =
-        name.startsWith('memory') || name.startsWith('filesystem')
-          ? Math.round(4e9 + level * 1e6)
-          : Math.round(level * 100) / 100;
-      return { time: day + m * 60, value };
+      return { time: day + m * 60, value: dayValue(profile, name, level) };
     });
-    const size = sizeOf({
-      pk: dayPartition(ORG, owner, name),
-      sk: pad(day),
-      ...packDay(points, day),
-      ttl: day + 460 * DAY,
-    });
-    dayBytes += size;
-    dayWriteUnits += Math.ceil(size / 1024);
+    const keys = { pk: dayPartition(ORG, owner, name), sk: pad(day), ttl: day + 460 * DAY };
+    for (const [coding, item] of [
+      ['current', { ...keys, ...packDay(points, day) }],
+      ['first', { ...keys, ...firstFormBytes(points, day) }],
+    ] as const) {
+      const size = sizeOf(item);
+      sized[coding].dayBytes += size;
+      sized[coding].dayWriteUnits += Math.ceil(size / 1024);
+    }
   });
+  return sized;
+}
+
+/** The items and the access line, sized with the real codec and keys. */
+function itemSizes(profile: DayProfile = 'walk') {
+  const owner = { kind: 'host' as const, id: 'Y4BKcfMFzeC' };
+  const day = 1_764_028_800;
+  const { current, first } = daySizes(profile);
   const minuteItemBytes =
     sizeOf({ pk: `M#${ORG}#host#${owner.id}#${pad(day)}`, sk: pad(day), ttl: day }) +
     NAMES.reduce((s, n) => s + n.length + 1 + 4, 0);
@@ -262,8 +291,9 @@ function itemSizes() {
     cd: day - 2 * DAY,
   });
   return {
-    dayBytes,
-    dayWriteUnits,
+    profile,
+    ...current,
+    firstForm: first,
     minuteItemBytes,
     summaryBytes,
     pulseBytes,
@@ -377,6 +407,8 @@ interface Levers {
   minuteDays: number;
   /** X-Ray active tracing on the function every post invokes (on before this issue). */
   hotPathTracing: boolean;
+  /** Day items with values coded by their shape, no stored hourly pairs (else the first form). */
+  dayCoding: boolean;
   ingress: IngressName;
 }
 const NOW: Levers = {
@@ -386,6 +418,7 @@ const NOW: Levers = {
   lightLogs: true,
   minuteDays: MINUTE_ITEM_TTL / DAY,
   hotPathTracing: false,
+  dayCoding: true,
   ingress: 'http-api',
 };
 const BEFORE: Levers = {
@@ -395,6 +428,7 @@ const BEFORE: Levers = {
   lightLogs: false,
   minuteDays: 8,
   hotPathTracing: true,
+  dayCoding: false,
   ingress: 'http-api',
 };
 
@@ -455,7 +489,8 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
   const nameUnits = levers.everyPostPulse ? (48 * NAMES.length * 2) / 1440 : m.writeUnitsPerPost.names;
   if (store === 'timestream') {
     const memoryGb = (hosts * 6 * 60 * 1024) / 2 ** 30;
-    const magneticGb = (hosts * 460 * s.dayBytes) / 2 ** 30;
+    // Timestream's own compression, approximated by our first day coding (deflated float64).
+    const magneticGb = (hosts * 460 * s.firstForm.dayBytes) / 2 ** 30;
     return {
       ...common,
       writes:
@@ -467,18 +502,19 @@ function monthly(hosts: number, m: Measured, s: Sizes, store: 'dynamodb' | 'time
     };
   }
   const writeUnits = m.writeUnitsPerPost.minuteItem + pulseUnits + nameUnits;
+  const days = levers.dayCoding ? s : s.firstForm;
   const writes = (posts * writeUnits * perWrite) / 1e6;
   const compactionReads =
     (hosts * 30 * Math.ceil((1440 * s.minuteItemBytes) / 4096 / 2) * PRICE.ddbReadPerMillion) / 1e6;
   const compactionWrites =
     (hosts *
       30 *
-      s.dayWriteUnits *
+      days.dayWriteUnits *
       (levers.archive ? PRICE.ddbIaWritePerMillion : PRICE.ddbWritePerMillion)) /
     1e6;
   // TTL deletes lag up to two days behind the expiry time.
   const minuteGb = (hosts * (levers.minuteDays + 1) * 1440 * s.minuteItemBytes) / 2 ** 30;
-  const dayGb = (hosts * 460 * s.dayBytes) / 2 ** 30;
+  const dayGb = (hosts * 460 * days.dayBytes) / 2 ** 30;
   const storage =
     minuteGb * PRICE.ddbStorageGbMonth +
     dayGb * (levers.archive ? PRICE.ddbIaStorageGbMonth : PRICE.ddbStorageGbMonth);
@@ -579,6 +615,30 @@ const ingresses = Object.fromEntries(
     ]),
   ),
 );
+/**
+ * The same at 10,000 hosts (provisioned) with agent-like days, whose ratio series keep their full
+ * mantissa: how much of the day coding's saving depends on the values' shape.
+ */
+const agentSizes = itemSizes('agent');
+const agentLikeDays = {
+  sizes: { current: agentSizes.dayBytes, firstForm: agentSizes.firstForm.dayBytes },
+  perHost: Object.fromEntries(
+    (Object.keys(INGRESS_CONTEXTS) as IngressName[]).flatMap((ingress) =>
+      [true, false].map((dayCoding) => [
+        `${ingress}-provisioned@10000${dayCoding ? '' : ' first coding'}`,
+        rounded(
+          monthly(10_000, measured, agentSizes, 'dynamodb', {
+            ...NOW,
+            ingress,
+            provisioned: true,
+            dayCoding,
+          }),
+          10_000,
+        ).perHost,
+      ]),
+    ),
+  ),
+};
 model['dynamodb-before@10000'] = rounded(monthly(10_000, measured, sizes, 'dynamodb', BEFORE), 10_000);
 // Each lever alone, at 10,000 hosts, from the previous design.
 const levers = Object.fromEntries(
@@ -590,6 +650,7 @@ const levers = Object.fromEntries(
       ['minute items 4 days', { minuteDays: 4 }],
       ['provisioned capacity', { provisioned: true }],
       ['no X-Ray tracing on the hot path', { hotPathTracing: false }],
+      ['day items coded by their values', { dayCoding: true }],
     ] as [string, Partial<Levers>][]
   ).map(([name, lever]) => {
     const before = total(monthly(10_000, measured, sizes, 'dynamodb', BEFORE));
@@ -641,6 +702,7 @@ const result = {
     Object.entries(FRONTS).map(([k, f]) => [k, { ...f, billedMsPriced: +billedMs(f).toFixed(2) }]),
   ),
   ingresses,
+  agentLikeDays,
   assumptions: {
     dynamoDbRoundTripMs: DYNAMODB_ROUND_TRIP_MS,
     checkerMs: CHECKER_MS,

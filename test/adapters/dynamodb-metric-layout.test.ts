@@ -1,10 +1,12 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { deflateRawSync } from 'node:zlib';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTableAt } from '#shared/adapters/dynamodb/ensure-table.ts';
 import {
   dayPartition,
   PULSE_SHARDS,
+  pad,
   pulsePartition,
   shardOf,
 } from '#shared/adapters/dynamodb/metric-keys.ts';
@@ -47,8 +49,9 @@ describe('DynamoDB metric layout on dynalite', () => {
     );
     expect(day.Items).toHaveLength(1);
     const item = day.Items?.[0] ?? {};
-    const bytes = (item.t as Uint8Array).byteLength + (item.v as Uint8Array).byteLength;
-    expect(bytes).toBeLessThan(1440 * 12); // deflated below the raw 12 bytes a point
+    const bytes = (item.t as Uint8Array).byteLength + (item.w as Uint8Array).byteLength;
+    expect(bytes).toBeLessThan(1440); // tenths rising by 0.1: one varint a point, deflated
+    expect(item.h).toBeUndefined(); // hourly sums come from the points
 
     now = D0 + 30 * DAY; // minute items are past their TTL window: only day items can answer
     const raw = await store.range('o1', host, 'loadavg5', D0, D0 + DAY - 1, 60);
@@ -57,6 +60,37 @@ describe('DynamoDB metric layout on dynalite', () => {
     const hourly = await store.range('o1', host, 'memory.used', D0, D0 + DAY - 1, 3600);
     expect(hourly).toHaveLength(24);
     expect(hourly[0]).toEqual({ time: D0, value: 1e9 + 29.5 });
+  });
+
+  it('still reads day items packed in the first form (float64 values, stored hourly sums)', async () => {
+    const host = { kind: 'host' as const, id: 'h-legacy' };
+    const deltas = new Int32Array(1440).fill(60);
+    deltas[0] = 0;
+    const values = new Float64Array(Array.from({ length: 1440 }, (_, i) => i / 3));
+    const hours = new Float64Array(48);
+    for (let h = 0; h < 24; h++) {
+      hours[h * 2] = values.slice(h * 60, h * 60 + 60).reduce((a, b) => a + b, 0);
+      hours[h * 2 + 1] = 60;
+    }
+    await doc().send(
+      new PutCommand({
+        TableName: 'metrics',
+        Item: {
+          pk: dayPartition('o1', host, 'cpu.user.percentage'),
+          sk: pad(D0),
+          t: deflateRawSync(new Uint8Array(deltas.buffer)),
+          v: deflateRawSync(new Uint8Array(values.buffer)),
+          h: new Uint8Array(hours.buffer),
+          ttl: D0 + 460 * DAY,
+        },
+      }),
+    );
+    now = D0 + 30 * DAY;
+    const raw = await store.range('o1', host, 'cpu.user.percentage', D0, D0 + DAY - 1, 60);
+    expect(raw).toHaveLength(1440);
+    expect(raw[1000]).toEqual({ time: D0 + 1000 * 60, value: 1000 / 3 });
+    const hourly = await store.range('o1', host, 'cpu.user.percentage', D0, D0 + DAY - 1, 3600);
+    expect(hourly[1]).toEqual({ time: D0 + 3600, value: (hours[2] ?? 0) / 60 });
   });
 
   it('spreads pulses over the shards of an organization', async () => {

@@ -73,7 +73,7 @@ export async function readSeries(
     dayPartition(org, owner, name),
     dayOf(a),
     dayOf(b),
-    hourly ? 'sk, h' : 'sk, t, v',
+    hourly ? 'sk, h, g' : 'sk, t, v, w',
     {},
   );
   const [archived, legacy] = await Promise.all([
@@ -88,7 +88,7 @@ export async function readSeries(
   for (const item of dayItems) {
     const day = Number(item.sk);
     if (hourly) {
-      for (const h of unpackHours(item.h as Uint8Array, day)) {
+      for (const h of unpackHours(item as never, day)) {
         if (h.hour >= a && h.hour <= b) sums.set(h.hour, h);
       }
     } else {
