@@ -84,6 +84,19 @@ export async function startInflux(): Promise<PeerServer> {
   return serving(proc, url, dir);
 }
 
+/** Node's HTTP server reading and parsing each post and storing nothing (bench/node-floor.ts). */
+export async function startNodeFloor(): Promise<PeerServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'node-floor-'));
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['bench/node-floor.ts'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url);
+  return serving(proc, url, dir);
+}
+
 /** VictoriaMetrics (single node); Influx line protocol at `<url>/write`, Prometheus at `/api/v1`. */
 export async function startVictoria(): Promise<PeerServer> {
   const bin = installed('victoria-metrics', ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod']);

@@ -4,14 +4,16 @@
  * (../shared/tools/agent-loadgen.mjs: one host's minute of 30 points a post, concurrency 32, the
  * same hosts), each in its own process. Per round and target: posts/s and the server's CPU per post
  * (its process and children, from /proc, over the round). Three rounds, targets taken in turn within
- * a round, medians (`BENCH_TARGETS=saba` or a comma list picks targets). saba keeps monitoring on ingest on: a host metric monitor over 3 minutes of
- * loadavg5 (a series read per post) and its default connectivity monitor.
+ * a round, medians (`BENCH_TARGETS=saba` or a comma list picks targets). saba keeps monitoring on
+ * ingest on: a host metric monitor over 3 minutes of loadavg5 (a series read per post) and its
+ * default connectivity monitor. A fourth row, not a peer, is the floor of node:http itself: the same
+ * posts read, parsed and answered by a server storing nothing (bench/node-floor.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { cpuSeconds, type PeerServer, startInflux, startVictoria } from './peers-servers.ts';
+import { cpuSeconds, type PeerServer, startInflux, startNodeFloor, startVictoria } from './peers-servers.ts';
 import { BENCH_KEY, registerHosts, saveResult, startSaba } from './support.ts';
 
 const run = promisify(execFile);
@@ -75,6 +77,16 @@ async function victoria(): Promise<Target> {
   };
 }
 
+/** Not a peer: the floor any server on node:http pays for the same posts (reading, parsing, answering). */
+async function nodeFloor(): Promise<Target> {
+  const server = await startNodeFloor();
+  return {
+    label: 'node:http floor (parse, answer, store nothing)',
+    server,
+    args: ['--kind', 'saba', '--url', `${server.url}/api/v0/tsdb`, '--hosts', String(HOSTS)],
+  };
+}
+
 /** One round on one target: the load generator's posts, and the server's CPU meanwhile. */
 async function round(t: Target) {
   const cpu0 = cpuSeconds(t.server.pid);
@@ -97,9 +109,9 @@ if (!existsSync(LOADGEN))
   throw new Error(`load generator not found at ${LOADGEN} (../shared/tools beside the project)`);
 const targets: Target[] = [];
 try {
-  // BENCH_TARGETS=saba,influxdb,victoria-metrics picks some (all by default).
+  // BENCH_TARGETS=saba,influxdb,victoria-metrics,node-floor picks some (all by default).
   const only = process.env.BENCH_TARGETS?.split(',');
-  const starts = { saba, influxdb: influx, 'victoria-metrics': victoria };
+  const starts = { saba, influxdb: influx, 'victoria-metrics': victoria, 'node-floor': nodeFloor };
   for (const [name, start] of Object.entries(starts))
     if (!only || only.includes(name)) targets.push(await start());
   const rounds = new Map<string, { posts_per_s: number; cpu_ms_per_post: number }[]>();
