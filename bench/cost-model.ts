@@ -9,7 +9,7 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ACCESS_LOG_FIELDS } from '#infra/constructs/http-api.ts';
+import type { ACCESS_LOG_FIELDS } from '#infra/constructs/http-api.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { packDay } from '#shared/adapters/dynamodb/day-codec.ts';
 import { dynamoEntityStore } from '#shared/adapters/dynamodb/entity-store.ts';
@@ -269,18 +269,24 @@ function itemSizes(profile: DayProfile = 'walk') {
       memo: '',
     }),
   });
-  const accessLogLine = JSON.stringify({
-    ...ACCESS_LOG_FIELDS,
-    id: 'Jx3kVhRKoAMEMdw=',
-    ip: '203.0.113.45',
-    m: 'POST',
-    p: '/api/v0/tsdb',
-    s: '200',
-    b: '15',
-    ms: '14',
-    org: ORG,
-    err: '-',
-  }).length;
+  // The access line of a post, with each front's request id: API Gateway's, the function URL's
+  // (Lambda's UUID), the load balancer's trace id.
+  const accessLine = (id: string) =>
+    JSON.stringify({
+      id,
+      ip: '203.0.113.45',
+      m: 'POST',
+      p: '/api/v0/tsdb',
+      s: '200',
+      b: '15',
+      ms: '14',
+      err: '-',
+    } satisfies Record<keyof typeof ACCESS_LOG_FIELDS, string>).length + 26; // + CloudWatch's event overhead
+  const accessLogBytes: Record<IngressName, number> = {
+    'http-api': accessLine('Jx3kVhRKoAMEMdw='),
+    'function-url': accessLine('9f1c2d7e-4b3a-4c5d-8e6f-0a1b2c3d4e5f'),
+    alb: accessLine('Root=1-67a1b2c3-0123456789abcdef01234567'),
+  };
   const pulseBytes = sizeOf({
     pk: `P#${ORG}#17`,
     sk: `host#${owner.id}`,
@@ -297,7 +303,7 @@ function itemSizes(profile: DayProfile = 'walk') {
     minuteItemBytes,
     summaryBytes,
     pulseBytes,
-    accessLogBytes: accessLogLine + 26,
+    accessLogBytes,
   };
 }
 
@@ -385,7 +391,7 @@ function frontCost(
   const sampled = rps <= 1 ? rps : 1 + 0.05 * (rps - 1);
   const xray = levers.hotPathTracing ? ((sampled * HOURS * 3600) / 1e6) * PRICE.xrayTracesPerMillion : 0;
   // The access line (API Gateway's, or the function's own with the same fields), Infrequent Access.
-  const logBytes = levers.lightLogs ? s.accessLogBytes : 250 + 26 + 200 + 400;
+  const logBytes = levers.lightLogs ? s.accessLogBytes[ingress] : 250 + 26 + 200 + 400;
   const logs = ((posts * logBytes) / 1e9) * (levers.lightLogs ? PRICE.logsIaIngestGb : PRICE.logsIngestGb);
   if (ingress === 'http-api') return { apiGateway: httpApi(posts), lambda, logs, xray };
   if (ingress === 'function-url') return { functionUrl: 0, lambda, logs, xray };
