@@ -84,11 +84,16 @@ export async function startInflux(): Promise<PeerServer> {
   return serving(proc, url, dir);
 }
 
-/** Node's HTTP server reading and parsing each post and storing nothing (bench/node-floor.ts). */
-export async function startNodeFloor(): Promise<PeerServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'node-floor-'));
+/**
+ * A floor for the same posts, storing nothing: node:http alone (bench/node-floor.ts), or saba's
+ * local server and handler chain with the body parsed and validated (bench/handler-floor.ts).
+ */
+export async function startFloor(
+  script: 'bench/node-floor.ts' | 'bench/handler-floor.ts',
+): Promise<PeerServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'floor-'));
   const port = await freePort();
-  const proc = spawn(process.execPath, ['bench/node-floor.ts'], {
+  const proc = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: String(port) },
     stdio: 'ignore',
   });

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { cpuSeconds, type PeerServer, startInflux, startNodeFloor, startVictoria } from './peers-servers.ts';
+import { cpuSeconds, type PeerServer, startFloor, startInflux, startVictoria } from './peers-servers.ts';
 import { BENCH_KEY, registerHosts, saveResult, startSaba } from './support.ts';
 
 const run = promisify(execFile);
@@ -79,11 +79,34 @@ async function victoria(): Promise<Target> {
 
 /** Not a peer: the floor any server on node:http pays for the same posts (reading, parsing, answering). */
 async function nodeFloor(): Promise<Target> {
-  const server = await startNodeFloor();
+  return floorTarget(
+    await startFloor('bench/node-floor.ts'),
+    'node:http floor (parse, answer, store nothing)',
+  );
+}
+
+/** Not a peer: saba's own request path (local server, handler chain, body validated), storing nothing. */
+async function handlerFloor(): Promise<Target> {
+  return floorTarget(
+    await startFloor('bench/handler-floor.ts'),
+    'saba handler floor (same path, store nothing)',
+  );
+}
+
+function floorTarget(server: PeerServer, label: string): Target {
   return {
-    label: 'node:http floor (parse, answer, store nothing)',
+    label,
     server,
-    args: ['--kind', 'saba', '--url', `${server.url}/api/v0/tsdb`, '--hosts', String(HOSTS)],
+    args: [
+      '--kind',
+      'saba',
+      '--url',
+      `${server.url}/api/v0/tsdb`,
+      '--key',
+      BENCH_KEY,
+      '--hosts',
+      String(HOSTS),
+    ],
   };
 }
 
@@ -109,9 +132,15 @@ if (!existsSync(LOADGEN))
   throw new Error(`load generator not found at ${LOADGEN} (../shared/tools beside the project)`);
 const targets: Target[] = [];
 try {
-  // BENCH_TARGETS=saba,influxdb,victoria-metrics,node-floor picks some (all by default).
+  // BENCH_TARGETS=saba,influxdb,victoria-metrics,node-floor,handler-floor picks some (all by default).
   const only = process.env.BENCH_TARGETS?.split(',');
-  const starts = { saba, influxdb: influx, 'victoria-metrics': victoria, 'node-floor': nodeFloor };
+  const starts = {
+    saba,
+    influxdb: influx,
+    'victoria-metrics': victoria,
+    'node-floor': nodeFloor,
+    'handler-floor': handlerFloor,
+  };
   for (const [name, start] of Object.entries(starts))
     if (!only || only.includes(name)) targets.push(await start());
   const rounds = new Map<string, { posts_per_s: number; cpu_ms_per_post: number }[]>();

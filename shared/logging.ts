@@ -125,9 +125,10 @@ function jsonLogger(level: LogLevel): Logger {
 /**
  * Standard output, a write per turn of the event loop rather than per line: a busy local server
  * answers dozens of requests a turn, and a write each was a fifth of its CPU per post. What is
- * still buffered when the process exits is written then.
+ * still buffered when the process exits is written then. `stamp` dresses each line (the local
+ * server's timestamps).
  */
-function bufferedStdout(): (line: string) => void {
+export function bufferedStdout(stamp: (line: string) => string = (line) => line): (line: string) => void {
   let pending: string[] = [];
   const flush = () => {
     if (pending.length === 0) return;
@@ -138,7 +139,7 @@ function bufferedStdout(): (line: string) => void {
   process.once('exit', flush);
   return (line) => {
     if (pending.length === 0) setImmediate(flush);
-    pending.push(`${line}\n`);
+    pending.push(`${stamp(line)}\n`);
   };
 }
 

@@ -12,15 +12,23 @@ export class BodyTooLargeError extends Error {}
  * The whole body, up to `limit` (MAX_BODY_BYTES unless the route says otherwise). Past that, the rest is read and thrown away (never kept),
  * then BodyTooLargeError: the connection stays in step, so the client's next request on it works.
  */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  if (size > limit) throw new BodyTooLargeError(`Request body is too large (at most ${limit} bytes).`);
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  // Events, not an async iterator: the iterator's machinery cost more than the reading per post.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.once('end', () =>
+      size > limit
+        ? reject(new BodyTooLargeError(`Request body is too large (at most ${limit} bytes).`))
+        : resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    req.once('error', reject);
+    req.once('close', () => req.complete || reject(new Error('The request was aborted.')));
+  });
 }
 
 /**

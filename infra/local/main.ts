@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { loadLocalConfig } from '#shared/config.ts';
+import { bufferedStdout } from '#shared/logging.ts';
 import { apiKeyFile } from './bootstrap.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 /** `npm start`: the local server, until SIGINT or SIGTERM. */
 const config = loadLocalConfig();
-const runtime = await startLocalRuntime(config, (line) =>
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+const runtime = await startLocalRuntime(
+  config,
+  bufferedStdout((line) => `${new Date().toISOString()} ${line}`),
 );
 
 const lines = [

@@ -27,15 +27,23 @@ const route = createRouter(ROUTES);
 const lambdaContext = (fn: FunctionName): Context =>
   ({ functionName: `saba-${fn}`, awsRequestId: 'local', getRemainingTimeInMillis: () => 30_000 }) as Context;
 
-/** Writes the answer (base64 bodies as bytes, as API Gateway does) and returns its size. */
+/**
+ * Writes the answer (base64 bodies as bytes, as API Gateway does) with its length, and returns that
+ * length. A text body goes out as a string, which Node sends in one write with the head; a length
+ * spares the chunked framing.
+ */
 function send(
   res: ServerResponse,
   result: { statusCode: number; headers?: Record<string, unknown>; body: string; isBase64Encoded?: boolean },
 ): number {
-  const body = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  res.writeHead(result.statusCode, result.headers as Record<string, string>);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  res.writeHead(result.statusCode, {
+    ...(result.headers as Record<string, string>),
+    'content-length': length,
+  });
   res.end(body);
-  return body.length;
+  return length;
 }
 
 /**
