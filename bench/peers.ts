@@ -6,8 +6,10 @@
  * (its process and children, from /proc, over the round). Three rounds, targets taken in turn within
  * a round, medians (`BENCH_TARGETS=saba` or a comma list picks targets). saba keeps monitoring on
  * ingest on: a host metric monitor over 3 minutes of loadavg5 (a series read per post) and its
- * default connectivity monitor. A fourth row, not a peer, is the floor of node:http itself: the same
- * posts read, parsed and answered by a server storing nothing (bench/node-floor.ts).
+ * default connectivity monitor. Two more rows are not peers but floors, storing nothing: node:http
+ * itself reading, parsing and answering the same posts (bench/node-floor.ts), and saba's own request
+ * path, local server and handler chain with the body validated (bench/handler-floor.ts); saba minus
+ * the second is what storage and monitoring cost a post.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
