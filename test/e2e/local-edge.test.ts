@@ -148,10 +148,11 @@ describe('the local server’s edge: request log, body limits, keep-alive, gzip'
   });
 
   it('answers with a declared length, not chunked framing, text and gzipped bodies alike', async () => {
-    for (const headers of [
+    const asked: Record<string, string>[] = [
       { 'x-api-key': server.key },
       { 'x-api-key': server.key, 'accept-encoding': 'gzip' },
-    ]) {
+    ];
+    for (const headers of asked) {
       const answer = await exchange(server.url, { method: 'GET', path: '/api/v0/hosts', headers }, (req) =>
         req.end(),
       );
