@@ -43,7 +43,7 @@ function event(hostId: string, time: number): ApiEvent {
   } as unknown as ApiEvent;
 }
 
-async function measure(label: string, deps: Deps) {
+async function measure(label: string, deps: Deps, concurrency = 1, posts = POSTS) {
   await createOrg(deps, 'bench');
   await createApiKey(deps, 'bench', 'write', 'test', TEST_KEY);
   const hosts: string[] = [];
@@ -64,18 +64,23 @@ async function measure(label: string, deps: Deps) {
   };
   for (let n = 0; n < 200; n++) await post(n); // warm-up: JIT, host cache, connections
   const walls: number[] = [];
+  let next = 200;
+  const worker = async () => {
+    for (let n = next++; n < 200 + posts; n = next++) {
+      const t0 = performance.now();
+      await post(n);
+      walls.push(performance.now() - t0);
+    }
+  };
   const cpu0 = process.cpuUsage();
-  for (let n = 200; n < 200 + POSTS; n++) {
-    const t0 = performance.now();
-    await post(n);
-    walls.push(performance.now() - t0);
-  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpu0);
   walls.sort((a, b) => a - b);
   const result = {
     store: label,
-    posts: POSTS,
-    cpu_ms_per_post: +((cpu.user + cpu.system) / 1000 / POSTS).toFixed(3),
+    posts,
+    concurrency,
+    cpu_ms_per_post: +((cpu.user + cpu.system) / 1000 / posts).toFixed(3),
     wall_p50_ms: +percentile(walls, 0.5).toFixed(2),
     wall_p99_ms: +percentile(walls, 0.99).toFixed(2),
   };
@@ -98,7 +103,10 @@ async function dynamo() {
   }
 }
 
-async function duckdb() {
+/** Enough concurrent posts for DuckDB to take the log several times (a flush a second or 100,000 points). */
+const CONCURRENT_POSTS = Number(process.env.BENCH_CONCURRENT_POSTS ?? 30_000);
+
+async function duckdb(concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'saba-cpu-'));
   const port = await freePort();
   const proc = spawn(
@@ -111,7 +119,15 @@ async function duckdb() {
     await waitForHttp(endpoint);
     await ensureTableAt(endpoint, 'saba');
     const deps = await composeLocalDeps(dir, { endpoint }, { allowPrivateTargets: false });
-    const result = await measure('duckdb (local mode, sequential posts: one commit each)', deps);
+    const result =
+      concurrency === 1
+        ? await measure('duckdb (local mode, sequential posts: one commit each)', deps)
+        : await measure(
+            `duckdb (local mode, ${concurrency} concurrent posts: group commits)`,
+            deps,
+            concurrency,
+            CONCURRENT_POSTS,
+          );
     await deps.metrics.close();
     return result;
   } finally {
@@ -120,5 +136,5 @@ async function duckdb() {
   }
 }
 
-const results = [await dynamo(), await duckdb()];
+const results = [await dynamo(), await duckdb(1), await duckdb(32)];
 saveResult('ingest-cpu', results);
