@@ -9,7 +9,7 @@
 import { createHttpHandler } from '#shared/http/http-handler.ts';
 import { KeyCheck } from '#shared/http/key-check.ts';
 import { success } from '#shared/http/reply.ts';
-import { bufferedStdout, createLogger } from '#shared/logging.ts';
+import { createLogger, stampedStdout } from '#shared/logging.ts';
 import type { Deps, EntityDeps } from '#shared/ports/deps.ts';
 import { parseMetricBody } from '#shared/schemas/metrics.ts';
 import { createLocalServer } from '../infra/local/server.ts';
@@ -21,7 +21,7 @@ const keys = new KeyCheck(keySource);
 const logger = createLogger({
   level: 'info',
   format: 'text',
-  write: bufferedStdout((line) => `${new Date().toISOString()} ${line}`), // as infra/local/main.ts
+  write: stampedStdout(), // as infra/local/main.ts
 });
 const handler = createHttpHandler(
   {

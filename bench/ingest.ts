@@ -9,7 +9,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startInflux, startVictoria } from './peers-servers.ts';
-import { BENCH_KEY, registerHosts, saveResult, startSaba } from './support.ts';
+import { registerHosts, sabaLoadArgs, saveResult, startSaba } from './support.ts';
 
 const run = promisify(execFile);
 const LOADGEN = resolve('../shared/tools/agent-loadgen.mjs');
@@ -63,16 +63,7 @@ async function saba() {
     const ids = await registerHosts(server.url, HOSTS);
     const file = join(server.dataDir, 'host-ids.json');
     writeFileSync(file, JSON.stringify(ids));
-    return await sweep('saba', [
-      '--kind',
-      'saba',
-      '--url',
-      `${server.url}/api/v0/tsdb`,
-      '--key',
-      BENCH_KEY,
-      '--hostIds',
-      file,
-    ]);
+    return await sweep('saba', sabaLoadArgs(server.url, { hostIds: file }));
   } finally {
     await server.stop();
     rmSync(server.dataDir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cpuSeconds, type PeerServer, startFloor, startInflux, startVictoria } from './peers-servers.ts';
-import { BENCH_KEY, registerHosts, saveResult, startSaba } from './support.ts';
+import { BENCH_KEY, registerHosts, sabaLoadArgs, saveResult, startSaba } from './support.ts';
 
 const run = promisify(execFile);
 const LOADGEN = resolve('../shared/tools/agent-loadgen.mjs');
@@ -56,7 +56,7 @@ async function saba(): Promise<Target> {
   return {
     label: 'saba (local, DuckDB)',
     server: { url: s.url, pid: s.proc.pid as number, stop: s.stop },
-    args: ['--kind', 'saba', '--url', `${s.url}/api/v0/tsdb`, '--key', BENCH_KEY, '--hostIds', file],
+    args: sabaLoadArgs(s.url, { hostIds: file }),
     cleanup: () => rmSync(s.dataDir, { recursive: true, force: true }),
   };
 }
@@ -99,16 +99,7 @@ function floorTarget(server: PeerServer, label: string): Target {
   return {
     label,
     server,
-    args: [
-      '--kind',
-      'saba',
-      '--url',
-      `${server.url}/api/v0/tsdb`,
-      '--key',
-      BENCH_KEY,
-      '--hosts',
-      String(HOSTS),
-    ],
+    args: sabaLoadArgs(server.url, { count: HOSTS }),
   };
 }
 

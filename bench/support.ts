@@ -10,6 +10,20 @@ import { freePort } from '../test/support/ports.ts';
 export const BENCH_KEY = 'bench-key-0123456789abcdef';
 export const RESULTS = 'bench-results';
 
+/**
+ * The load generator's arguments for saba's metric posts at `url` with the bench key, to the hosts
+ * registered there (`hostIds`: a JSON file of ids) or to `count` made-up ones (a server that stores nothing).
+ */
+export const sabaLoadArgs = (url: string, hosts: { hostIds: string } | { count: number }): string[] => [
+  '--kind',
+  'saba',
+  '--url',
+  `${url}/api/v0/tsdb`,
+  '--key',
+  BENCH_KEY,
+  ...('hostIds' in hosts ? ['--hostIds', hosts.hostIds] : ['--hosts', String(hosts.count)]),
+];
+
 export { freePort };
 
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {

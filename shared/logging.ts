@@ -128,7 +128,7 @@ function jsonLogger(level: LogLevel): Logger {
  * still buffered when the process exits is written then. `stamp` dresses each line (the local
  * server's timestamps).
  */
-export function bufferedStdout(stamp: (line: string) => string = (line) => line): (line: string) => void {
+function bufferedStdout(stamp: (line: string) => string = (line) => line): (line: string) => void {
   let pending: string[] = [];
   const flush = () => {
     if (pending.length === 0) return;
@@ -142,6 +142,10 @@ export function bufferedStdout(stamp: (line: string) => string = (line) => line)
     pending.push(`${stamp(line)}\n`);
   };
 }
+
+/** The local server's standard output: each line stamped with the time it was logged, buffered per turn. */
+export const stampedStdout = (): ((line: string) => void) =>
+  bufferedStdout((line) => `${new Date().toISOString()} ${line}`);
 
 function textLogger(level: LogLevel, write: (line: string) => void = bufferedStdout()): Logger {
   const min = LOG_LEVELS.indexOf(level);

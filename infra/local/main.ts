@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 import { loadLocalConfig } from '#shared/config.ts';
-import { bufferedStdout } from '#shared/logging.ts';
+import { stampedStdout } from '#shared/logging.ts';
 import { apiKeyFile } from './bootstrap.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 /** `npm start`: the local server, until SIGINT or SIGTERM. */
 const config = loadLocalConfig();
-const runtime = await startLocalRuntime(
-  config,
-  bufferedStdout((line) => `${new Date().toISOString()} ${line}`),
-);
+const runtime = await startLocalRuntime(config, stampedStdout());
 
 const lines = [
   `saba is listening on ${runtime.url}  (data: ${config.dataDir})`,
